@@ -1,0 +1,1 @@
+"""Temporal activities: thin wrappers that call the core (database, blobs, parsing, classifiers)."""

@@ -1,0 +1,104 @@
+"""The parse activity: extract a stored file's text in the sandbox, once per parse setting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from docsort.blobs import BlobStore
+from docsort.domain import FileJobStatus, ParsingOptions
+from docsort.logging import get_logger
+from docsort.parsing.errors import DocumentError
+from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
+from docsort.parsing.sandbox import parse_document
+from docsort.store import files, parse_jobs
+from docsort.store.database import Database
+from docsort.store.tables import ParseJob
+from workflows.models import DOCUMENT_ERROR, PARSE_DOCUMENT, ParseInput, ParseOutput
+
+log = get_logger(__name__)
+HEARTBEAT_EVERY_S = 5.0
+
+
+class ParseActivities:
+    """Owns the database, the blob store and the parsing limits."""
+
+    def __init__(self, db: Database, blobs: BlobStore, limits: ParseLimits) -> None:
+        self.db = db
+        self.blobs = blobs
+        self.limits = limits
+
+    @activity.defn(name=PARSE_DOCUMENT)
+    async def parse_document(self, input: ParseInput) -> ParseOutput:
+        """Text per page of the file; a document that cannot be parsed is a non-retryable error."""
+        async with self.db.write() as session:
+            stored = await files.get_file(session, input.project_id, input.file_id)
+            if stored is None:
+                raise _document_error("missing", f"file {input.file_id} no longer exists")
+            job = await parse_jobs.get_or_create_parse_job(
+                session, input.project_id, input.file_id, input.parsing
+            )
+            blob_key = stored.blob_key
+        if job.status == FileJobStatus.COMPLETED and job.page_count is not None:
+            return ParseOutput(
+                parse_job_id=job.id, page_count=job.page_count, pages=job.pages or []
+            )
+        if job.status == FileJobStatus.FAILED and job.error_kind and job.error_message:
+            raise _document_error(job.error_kind, job.error_message)
+        try:
+            parsed = await self._parse_with_heartbeat(blob_key, input.parsing)
+        except DocumentError as err:
+            async with self.db.write() as session:
+                await parse_jobs.fail_parse_job(session, job.id, err.kind, err.message)
+            log.info("document not parsed", file_id=input.file_id, kind=err.kind, error=err.message)
+            raise _document_error(err.kind, err.message) from None
+        return await self._save(job, parsed)
+
+    async def _parse_with_heartbeat(self, blob_key: str, options: ParsingOptions) -> ParsedDocument:
+        request = ParseRequest(pages=options.pages, max_pages=options.max_pages)
+        task = asyncio.create_task(asyncio.to_thread(self._parse_blob, blob_key, request))
+        while True:
+            done, _ = await asyncio.wait({task}, timeout=HEARTBEAT_EVERY_S)
+            if done:
+                return task.result()
+            activity.heartbeat()
+
+    def _parse_blob(self, blob_key: str, request: ParseRequest) -> ParsedDocument:
+        local = self.blobs.open_path(blob_key)
+        if local is not None:
+            return parse_document(local, request, self.limits)
+        with tempfile.TemporaryDirectory(prefix="docsort-parse-") as tmp:
+            path = Path(tmp) / "document"
+            self.blobs.download(blob_key, path)
+            return parse_document(path, request, self.limits)
+
+    async def _save(self, job: ParseJob, parsed: ParsedDocument) -> ParseOutput:
+        key = f"parsed/{job.project_id}/{job.id}.json"
+        body = json.dumps({"pages": [p.model_dump() for p in parsed.pages]}).encode()
+        await asyncio.to_thread(self.blobs.put_bytes, key, body)
+        pages = [p.number for p in parsed.pages]
+        async with self.db.write() as session:
+            await parse_jobs.complete_parse_job(session, job.id, key, parsed.page_count, pages)
+        log.info(
+            "document parsed",
+            parse_job_id=job.id,
+            file_id=job.file_id,
+            detected_type=parsed.detected_type,
+            pages=len(pages),
+        )
+        return ParseOutput(parse_job_id=job.id, page_count=parsed.page_count, pages=pages)
+
+
+def load_parsed_text(blobs: BlobStore, text_blob_key: str) -> str:
+    """The extracted text of a parse job, pages separated by blank lines."""
+    data = json.loads(blobs.get_bytes(text_blob_key))
+    return "\n\n".join(str(page["text"]) for page in data["pages"])
+
+
+def _document_error(kind: str, message: str) -> ApplicationError:
+    return ApplicationError(message, kind, type=DOCUMENT_ERROR, non_retryable=True)

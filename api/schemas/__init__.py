@@ -1,0 +1,1 @@
+"""Wire models of the HTTP API, one module per surface."""

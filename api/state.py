@@ -1,0 +1,45 @@
+"""What the API process holds for its lifetime: settings, database, blobs, Temporal client."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from temporalio.client import Client
+
+from docsort.blobs import BlobStore
+from docsort.settings import Settings
+from docsort.store.database import Database
+
+SECRET_FILE = "secret"
+
+
+@dataclass
+class AppState:
+    """Shared by every request; created at start-up and closed at shutdown."""
+
+    settings: Settings
+    db: Database
+    blobs: BlobStore
+    signing_key: bytes
+    temporal: Client | None = None
+    temporal_error: str | None = field(default=None)
+
+    def require_temporal(self) -> Client:
+        """The Temporal client; raises if it could not be connected."""
+        if self.temporal is None:
+            raise RuntimeError(self.temporal_error or "Temporal is not connected")
+        return self.temporal
+
+
+def load_signing_key(settings: Settings) -> bytes:
+    """The HMAC key for signed URLs: from the settings, else a secret kept in the data dir."""
+    if settings.signing_secret:
+        return settings.signing_secret.encode()
+    path = settings.data_dir / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        if not path.read_text().strip():
+            path.write_text(secrets.token_hex(32))
+    return path.read_text().strip().encode()

@@ -1,0 +1,171 @@
+"""Orchestration overhead: a 500-file v1 job through the real stack vs. a plain loop.
+
+Both sides do the same per-file work (the sandboxed parse in a child process, then the same
+classifier) at the same concurrency; the stack adds Temporal, the database, blob storage and
+HTTP. Prints files/s for both, their ratio, and the peak RSS of the worker, the API and the
+Temporal server. Run: `python bench/orchestration.py [--files 500]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from docsort.parsing.sandbox import parse_document
+
+from docsort.classifiers.factory import build_classifier
+from docsort.devserver import dev_server_command, wait_until_healthy
+from docsort.domain import Rule
+from docsort.parsing.models import ParseLimits, ParseRequest
+from docsort.settings import Settings
+from tests.support.documents import INVOICE_TEXT, MATCH_HTML, RECIPE_TEXT, RULES
+from tests.support.stack import Stack, free_port
+
+
+class PeakRss:
+    """Samples the resident memory of a process tree in the background; keeps the peak."""
+
+    def __init__(self, process: psutil.Process) -> None:
+        self.process = process
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                tree = [self.process, *self.process.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    def stop(self) -> float:
+        """Stop sampling; the peak in MB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak / 1e6
+
+
+def make_files(directory: Path, count: int) -> list[Path]:
+    """`count` small text files of three kinds."""
+    texts = [INVOICE_TEXT, RECIPE_TEXT, MATCH_HTML]
+    paths = []
+    for i in range(count):
+        path = directory / f"doc-{i:04d}.{'html' if i % 3 == 2 else 'txt'}"
+        path.write_text(f"{texts[i % 3]}\nreference {i}\n")
+        paths.append(path)
+    return paths
+
+
+def baseline(paths: list[Path], concurrency: int) -> float:
+    """Files/s of the plain loop: sandboxed parse + classify, `concurrency` at a time."""
+    settings = Settings()
+    classifier = build_classifier(settings)
+    rules = [Rule(**r) for r in RULES]
+    limits = ParseLimits(memory_mb=settings.parse_memory_mb, timeout_s=settings.parse_timeout_s)
+
+    async def one(path: Path, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            parsed = await asyncio.to_thread(parse_document, path, ParseRequest(), limits)
+            await asyncio.to_thread(classifier.classify, parsed.text, rules)
+
+    async def run() -> None:
+        gate = asyncio.Semaphore(concurrency)
+        await asyncio.gather(*(one(p, gate) for p in paths))
+
+    start = time.perf_counter()
+    asyncio.run(run())
+    return len(paths) / (time.perf_counter() - start)
+
+
+def through_stack(paths: list[Path], work: Path) -> tuple[float, float, float, float]:
+    """Files/s of a v1 job through the real stack, and the peak RSS of worker, API, Temporal."""
+    port = free_port()
+    temporal = subprocess.Popen(
+        dev_server_command(work / "temporal.db", port, free_port()),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    address = f"127.0.0.1:{port}"
+    stack = Stack(
+        data_dir=work / "data",
+        database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
+        temporal_address=address,
+    )
+    try:
+        wait_until_healthy(address, temporal)
+        temporal_rss = PeakRss(psutil.Process(temporal.pid))
+        stack.start()
+        assert stack.api is not None
+        worker_rss = PeakRss(psutil.Process(stack.workers[0].pid))
+        api_rss = PeakRss(psutil.Process(stack.api.pid))
+        from docsort.bootstrap import create_key
+
+        key = asyncio.run(
+            create_key(Settings(data_dir=stack.data_dir, database_url=stack.database_url), "bench")
+        )
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=stack.base_url, headers=headers, timeout=60) as http:
+            file_ids = [
+                http.post(
+                    "/api/v1/beta/files",
+                    files={"file": (p.name, p.read_bytes())},
+                    data={"purpose": "classify"},
+                ).json()["id"]
+                for p in paths
+            ]
+            start = time.perf_counter()
+            job = http.post("/api/v1/classifier/jobs", json={"file_ids": file_ids, "rules": RULES})
+            job_id = job.json()["id"]
+            while http.get(f"/api/v1/classifier/jobs/{job_id}").json()["status"] == "PENDING":
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - start
+            status = http.get(f"/api/v1/classifier/jobs/{job_id}").json()["status"]
+            assert status == "SUCCESS", status
+        return len(paths) / elapsed, worker_rss.stop(), api_rss.stop(), temporal_rss.stop()
+    finally:
+        stack.stop()
+        temporal.terminate()
+        temporal.wait(30)
+
+
+def main() -> None:
+    """Run both sides and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=500)
+    args = parser.parse_args()
+    concurrency = Settings().worker_max_concurrent_activities
+    with tempfile.TemporaryDirectory(prefix="docsort-bench-") as tmp:
+        work = Path(tmp)
+        (work / "docs").mkdir()
+        paths = make_files(work / "docs", args.files)
+        base = baseline(paths, concurrency)
+        print(f"plain loop:  {base:.1f} files/s (concurrency {concurrency})")
+        stack_rate, worker_mb, api_mb, temporal_mb = through_stack(paths, work)
+        print(f"full stack:  {stack_rate:.1f} files/s")
+        print(f"ratio stack/loop: {stack_rate / base:.2f}")
+        print(f"peak RSS: worker {worker_mb:.0f} MB, API {api_mb:.0f} MB", end=", ")
+        print(f"Temporal {temporal_mb:.0f} MB")
+        print(
+            f"RESULT files={args.files} stack_files_per_s={stack_rate:.2f} "
+            f"loop_files_per_s={base:.2f} ratio={stack_rate / base:.3f} "
+            f"worker_peak_rss_mb={worker_mb:.0f} api_peak_rss_mb={api_mb:.0f} "
+            f"temporal_peak_rss_mb={temporal_mb:.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

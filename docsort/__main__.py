@@ -1,0 +1,5 @@
+"""`python -m docsort …` runs the CLI."""
+
+from docsort.cli import main
+
+main()

@@ -1,0 +1,35 @@
+"""The blob storage interface every backend implements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class BlobNotFound(FileNotFoundError):
+    """No blob is stored under that key."""
+
+
+class BlobStore(Protocol):
+    """Stores bytes under string keys; calls are blocking (run them off the event loop)."""
+
+    def put_file(self, key: str, source: Path) -> None:
+        """Store the content of a local file under `key` (replacing any blob there)."""
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Store `data` under `key`."""
+
+    def get_bytes(self, key: str) -> bytes:
+        """The bytes stored under `key`; raises BlobNotFound."""
+
+    def download(self, key: str, destination: Path) -> None:
+        """Copy the blob to a local file; raises BlobNotFound."""
+
+    def open_path(self, key: str) -> Path | None:
+        """A local path holding the blob if the backend has one (local directory), else None."""
+
+    def delete(self, key: str) -> None:
+        """Remove the blob if it exists."""
+
+    def size(self, key: str) -> int:
+        """The blob's size in bytes; raises BlobNotFound."""

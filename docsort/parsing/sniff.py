@@ -1,0 +1,142 @@
+"""Type detection from a file's content (never its name or a client-supplied MIME type)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import magic
+
+# MIME type (as libmagic names it) -> (short kind, label a person recognises).
+_KNOWN: dict[str, tuple[str, str]] = {
+    "application/pdf": ("pdf", "PDF document"),
+    "text/html": ("html", "HTML document"),
+    "application/xhtml+xml": ("html", "HTML document"),
+    "text/plain": ("txt", "plain text"),
+    "text/csv": ("csv", "CSV text"),
+    "text/markdown": ("md", "Markdown text"),
+    "text/x-markdown": ("md", "Markdown text"),
+    "text/xml": ("xml", "XML document"),
+    "application/xml": ("xml", "XML document"),
+    "text/rtf": ("rtf", "RTF document"),
+    "application/json": ("json", "JSON data"),
+    "message/rfc822": ("eml", "e-mail message"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        "docx",
+        "Word document (DOCX)",
+    ),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "xlsx",
+        "Excel workbook (XLSX)",
+    ),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        "pptx",
+        "PowerPoint presentation (PPTX)",
+    ),
+    "application/msword": ("doc", "Word 97-2003 document (DOC)"),
+    "application/vnd.ms-excel": ("xls", "Excel 97-2003 workbook (XLS)"),
+    "application/vnd.ms-powerpoint": ("ppt", "PowerPoint 97-2003 presentation (PPT)"),
+    "application/vnd.oasis.opendocument.text": ("odt", "OpenDocument text (ODT)"),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods", "OpenDocument spreadsheet (ODS)"),
+    "application/epub+zip": ("epub", "EPUB e-book"),
+    "application/zip": ("zip", "ZIP archive"),
+    "application/gzip": ("gzip", "gzip archive"),
+    "application/x-tar": ("tar", "tar archive"),
+    "application/x-7z-compressed": ("7z", "7-Zip archive"),
+    "application/x-rar": ("rar", "RAR archive"),
+    "image/png": ("png", "PNG image"),
+    "image/jpeg": ("jpeg", "JPEG image"),
+    "image/tiff": ("tiff", "TIFF image"),
+    "image/gif": ("gif", "GIF image"),
+    "image/webp": ("webp", "WebP image"),
+    "image/bmp": ("bmp", "BMP image"),
+    "image/x-ms-bmp": ("bmp", "BMP image"),
+    "image/svg+xml": ("svg", "SVG image"),
+    "application/octet-stream": ("binary", "unrecognised binary data"),
+    "inode/x-empty": ("empty", "empty file"),
+    "application/x-empty": ("empty", "empty file"),
+}
+
+# Structured text formats that are not read as plain text (they get their own kind above).
+_NOT_PLAIN_TEXT = frozenset({"text/html", "text/xml", "text/rtf"})
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SNIFF_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class DetectedType:
+    """What a file really is: a short `kind` (pdf, txt, docx, zip, binary, …), its MIME type
+    and a label for messages."""
+
+    kind: str
+    mime: str
+    description: str
+
+
+def detect_type(path: Path) -> DetectedType:
+    """Detect a file's type from its bytes with libmagic."""
+    with path.open("rb") as handle:
+        mime, raw_description = _libmagic(handle.fileno())
+        handle.seek(0)
+        head = handle.read(_SNIFF_BYTES)
+    if mime in _KNOWN:
+        kind, label = _KNOWN[mime]
+        if kind == "binary" and _is_utf16_text(head):
+            return DetectedType("txt", "text/plain", "plain text (UTF-16)")
+        return DetectedType(kind, mime, label)
+    if mime.startswith("text/") and mime not in _NOT_PLAIN_TEXT:
+        # libmagic's text/x-c, text/x-shellscript, … are guesses about plain text.
+        return DetectedType("txt", mime, "plain text")
+    if _is_utf16_text(head):
+        return DetectedType("txt", "text/plain", "plain text (UTF-16)")
+    if mime.startswith("image/"):
+        return DetectedType("image", mime, f"{mime.removeprefix('image/').upper()} image")
+    label = raw_description.split(",", 1)[0].strip() or "unrecognised data"
+    return DetectedType("other", mime, label)
+
+
+class _Magic:
+    """libmagic handles (not thread-safe, so shared under a lock)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.mime = magic.Magic(mime=True)
+        self.description = magic.Magic()
+
+
+_handles: _Magic | None = None
+_handles_lock = threading.Lock()
+
+
+def _libmagic(fd: int) -> tuple[str, str]:
+    global _handles
+    with _handles_lock:
+        if _handles is None:
+            _handles = _Magic()
+        handles = _handles
+    with handles.lock:
+        os.lseek(fd, 0, os.SEEK_SET)  # libmagic reads from the current offset
+        mime = str(handles.mime.from_descriptor(fd))
+        os.lseek(fd, 0, os.SEEK_SET)
+        description = str(handles.description.from_descriptor(fd))
+    return mime, description
+
+
+def _is_utf16_text(head: bytes) -> bool:
+    """UTF-16 with a BOM that decodes cleanly and has no NUL or stray control characters."""
+    if not head.startswith(_UTF16_BOMS) or len(head) < 4:
+        return False
+    encoding = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
+    body = head[2 : len(head) - (len(head) % 2)]
+    try:
+        text = body.decode(encoding, errors="strict")
+    except UnicodeDecodeError:
+        # A chunk boundary may split a surrogate pair; allow that only at the very end.
+        try:
+            text = body[:-2].decode(encoding, errors="strict")
+        except UnicodeDecodeError:
+            return False
+    return not any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text)

@@ -1,0 +1,192 @@
+"""The database schema (DESIGN.md §6): one table per stored concept, every row scoped by project."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a stable constraint naming convention for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamps:
+    """Creation and update times."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Project(Timestamps, Base):
+    """A tenant: every other row belongs to one."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    organization_id: Mapped[str] = mapped_column(String(64))
+
+
+class ApiKey(Timestamps, Base):
+    """A bearer key, stored as a SHA-256 hash with a short display prefix."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class StoredFile(Timestamps, Base):
+    """An uploaded document; its bytes live in blob storage under `blob_key`."""
+
+    __tablename__ = "files"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(1024))
+    purpose: Mapped[str | None] = mapped_column(String(32))
+    external_file_id: Mapped[str | None] = mapped_column(String(1024))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    detected_type: Mapped[str] = mapped_column(String(64))
+    mime_type: Mapped[str] = mapped_column(String(255))
+    blob_key: Mapped[str] = mapped_column(String(512))
+
+    __table_args__ = (Index("ix_files_project_created", "project_id", "created_at", "id"),)
+
+
+class RuleSet(Timestamps, Base):
+    """A resolved classification configuration (rules, mode, parsing options), shared by jobs."""
+
+    __tablename__ = "rule_sets"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ParseJob(Timestamps, Base):
+    """Text extracted from one file with one effective parse setting; reused when it matches."""
+
+    __tablename__ = "parse_jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"))
+    settings_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    pages: Mapped[list[int] | None] = mapped_column(JSON)
+    text_blob_key: Mapped[str | None] = mapped_column(String(512))
+    error_kind: Mapped[str | None] = mapped_column(String(32))
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("file_id", "settings_hash", name="uq_parse_jobs_file_settings"),
+    )
+
+
+class V1Job(Timestamps, Base):
+    """A v1 classifier job; its per-file work is its ClassifyJob rows."""
+
+    __tablename__ = "classifier_jobs_v1"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    rule_set_id: Mapped[str] = mapped_column(ForeignKey("rule_sets.id"))
+    status: Mapped[str] = mapped_column(String(32))
+    file_count: Mapped[int] = mapped_column(Integer)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_v1_jobs_project_created", "project_id", "created_at", "id"),)
+
+
+class ClassifyJob(Timestamps, Base):
+    """One document classified against one rule set: a v2 job, or one file of a v1 job or batch."""
+
+    __tablename__ = "classify_jobs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    rule_set_id: Mapped[str] = mapped_column(ForeignKey("rule_sets.id"))
+    configuration_id: Mapped[str | None] = mapped_column(String(64))
+    file_input: Mapped[str] = mapped_column(String(64))
+    document_input_type: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    parse_job_id: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    result_type: Mapped[str | None] = mapped_column(String(64))
+    result_confidence: Mapped[float | None] = mapped_column(Float)
+    result_reasoning: Mapped[str | None] = mapped_column(Text)
+    error_kind: Mapped[str | None] = mapped_column(String(32))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    transaction_id: Mapped[str | None] = mapped_column(String(255))
+    parent_kind: Mapped[str | None] = mapped_column(String(16))
+    parent_id: Mapped[str | None] = mapped_column(String(64))
+    position: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "transaction_id", name="uq_classify_jobs_transaction"),
+        UniqueConstraint("parent_id", "position", name="uq_classify_jobs_parent_position"),
+        Index("ix_classify_jobs_parent_status", "parent_id", "status"),
+        Index("ix_classify_jobs_project_created", "project_id", "created_at", "id"),
+    )

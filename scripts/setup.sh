@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what docsort needs on a Debian machine: system packages, then a virtualenv in .venv.
+#   scripts/setup.sh           the service
+#   scripts/setup.sh test      the service plus the test and lint tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(libmagic1 python3-venv)
+missing=()
+for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing system packages: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -U pip >/dev/null
+if [ "${1:-}" = "test" ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+else
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e .
+fi

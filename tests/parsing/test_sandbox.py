@@ -1,0 +1,142 @@
+"""The sandbox: parsing runs in a child process that limits cannot outgrow or outlive."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import pytest
+
+from docsort.parsing.dispatch import parse_path
+from docsort.parsing.errors import DocumentError
+from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
+from docsort.parsing.sandbox import parse_document
+
+ALL = ParseRequest()
+LIMITS = ParseLimits()
+
+
+def no_children_left() -> bool:
+    return psutil.Process().children(recursive=True) == []
+
+
+def test_sandboxed_parse_returns_the_same_document_as_in_process(corpus_dir: Path) -> None:
+    path = corpus_dir / "multilang_de_ru_zh_ar.pdf"
+
+    sandboxed = parse_document(path, ParseRequest(pages=[2, 4]), LIMITS)
+
+    assert sandboxed == parse_path(path, ParseRequest(pages=[2, 4]), LIMITS)
+    assert "Москва" in sandboxed.text
+    assert no_children_left()
+
+
+def test_relative_path_is_parsed_from_any_working_directory(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(corpus_dir)
+
+    document = parse_document(Path("notes.txt"), ALL, LIMITS)
+
+    assert document.detected_type == "txt"
+    assert "DS-00500" in document.text
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "message"),
+    [
+        ("encrypted_user_password.pdf", "password", "the document is password-protected"),
+        (
+            "plain_archive.zip",
+            "unsupported_type",
+            "unsupported type: ZIP archive (application/zip)",
+        ),
+        ("zero_bytes.pdf", "empty", "the document is empty (0 bytes)"),
+    ],
+)
+def test_document_error_in_the_child_is_raised_again_in_the_parent(
+    corpus_dir: Path, name: str, kind: str, message: str
+) -> None:
+    with pytest.raises(DocumentError) as caught:
+        parse_document(corpus_dir / name, ALL, LIMITS)
+
+    assert (caught.value.kind, str(caught.value)) == (kind, message)
+
+
+def test_page_out_of_range_in_the_child_is_raised_in_the_parent(corpus_dir: Path) -> None:
+    with pytest.raises(DocumentError) as caught:
+        parse_document(corpus_dir / "pages_500.pdf", ParseRequest(pages=[501]), LIMITS)
+
+    assert caught.value.kind == "page_out_of_range"
+    assert str(caught.value) == "page 501 is beyond the document's 500 pages"
+
+
+def test_child_over_the_memory_limit_fails_with_resource_limit_and_parent_lives_on(
+    corpus_dir: Path,
+) -> None:
+    # The flate bomb inflates to 256 MiB (about 550 MB resident when parsed unconstrained).
+    limits = ParseLimits(memory_mb=300)
+
+    with pytest.raises(DocumentError) as caught:
+        parse_document(corpus_dir / "flate_bomb_256mb.pdf", ALL, limits)
+
+    assert caught.value.kind == "resource_limit"
+    assert "memory limit (300 MB)" in str(caught.value)
+    assert no_children_left()
+    after = parse_document(corpus_dir / "notes.txt", ALL, limits)
+    assert "DS-00500" in after.text
+
+
+def test_same_bomb_parses_within_the_default_memory_limit(corpus_dir: Path) -> None:
+    document = parse_document(corpus_dir / "flate_bomb_256mb.pdf", ALL, LIMITS)
+
+    assert "AFTER-THE-BOMB" in document.text
+
+
+def test_child_over_the_timeout_is_killed_with_its_process_group(corpus_dir: Path) -> None:
+    # Inflating the flate bomb takes over a second; the limit is a fraction of that.
+    limits = ParseLimits(timeout_s=0.3)
+    started = time.monotonic()
+
+    with pytest.raises(DocumentError) as caught:
+        parse_document(corpus_dir / "flate_bomb_256mb.pdf", ALL, limits)
+
+    elapsed = time.monotonic() - started
+    assert caught.value.kind == "resource_limit"
+    assert str(caught.value) == "parsing took longer than 0.3 s and was stopped"
+    assert elapsed < 3.0
+    assert no_children_left()
+
+
+def test_unexpected_child_failure_is_a_runtime_error_with_the_child_stderr(
+    tmp_path: Path,
+) -> None:
+    missing = tmp_path / "vanished.pdf"
+
+    with pytest.raises(RuntimeError) as caught:
+        parse_document(missing, ALL, LIMITS)
+
+    assert not isinstance(caught.value, DocumentError)
+    assert "FileNotFoundError" in str(caught.value)
+    assert "vanished.pdf" in str(caught.value)
+    assert no_children_left()
+
+
+def test_parses_from_several_threads_at_once_each_get_their_own_result(
+    corpus_dir: Path,
+) -> None:
+    names = ["born_digital_en.pdf", "page.html", "notes_latin1.txt", "table.csv"]
+
+    def parse(name: str) -> ParsedDocument:
+        return parse_document(corpus_dir / name, ALL, LIMITS)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        documents = list(pool.map(parse, names))
+
+    assert [d.detected_type for d in documents] == ["pdf", "html", "txt", "csv"]
+    assert "DS-00100" in documents[0].text
+    assert "HTML-TABLE-MARKER" in documents[1].text
+    assert "LATIN1-MARKER" in documents[2].text
+    assert "200.50" in documents[3].text
+    assert no_children_left()

@@ -1,0 +1,128 @@
+"""ClassifyFileWorkflow: parse, classify and save one document, then tell the parent."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from docsort.domain import ClassificationResult
+    from workflows.models import (
+        CLASSIFY_DOCUMENT,
+        DOCUMENT_ERROR,
+        FILE_DONE_SIGNAL,
+        PARSE_DOCUMENT,
+        SAVE_FAILURE,
+        SAVE_RESULT,
+        START_FILE_JOB,
+        ClassifyFileInput,
+        ClassifyInput,
+        FileJobContext,
+        FileOutcome,
+        ParseInput,
+        ParseOutput,
+        SaveFailureInput,
+        SaveResultInput,
+    )
+
+PERSIST_TIMEOUT = timedelta(seconds=30)
+PERSIST_DEADLINE = timedelta(hours=24)
+PERSIST_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
+CLASSIFY_TIMEOUT = timedelta(minutes=5)
+HEARTBEAT_TIMEOUT = timedelta(seconds=30)
+
+
+@workflow.defn(name="ClassifyFileWorkflow")
+class ClassifyFileWorkflow:
+    """One document against one rule set; statuses are written by its activities."""
+
+    @workflow.run
+    async def run(self, input: ClassifyFileInput) -> FileOutcome:
+        """Run the per-file job to a terminal status and signal the parent, if any."""
+        context = await workflow.execute_activity(
+            START_FILE_JOB,
+            input.classify_job_id,
+            result_type=FileJobContext,
+            start_to_close_timeout=PERSIST_TIMEOUT,
+            schedule_to_close_timeout=PERSIST_DEADLINE,
+            retry_policy=PERSIST_RETRY,
+        )
+        status = (
+            "already finished" if context.already_finished else await self._process(input, context)
+        )
+        if input.parent_workflow_id:
+            parent = workflow.get_external_workflow_handle(input.parent_workflow_id)
+            try:
+                await parent.signal(FILE_DONE_SIGNAL, workflow.info().workflow_id)
+            except FailureError as err:  # the parent is gone (e.g. terminated): nothing waits
+                workflow.logger.warning("could not signal parent: %s", err.message)
+        return FileOutcome(classify_job_id=input.classify_job_id, status=status)
+
+    async def _process(self, input: ClassifyFileInput, context: FileJobContext) -> str:
+        options = input.options
+        retry = RetryPolicy(
+            maximum_attempts=options.max_attempts,
+            non_retryable_error_types=[DOCUMENT_ERROR],
+        )
+        parse_job_id: str | None = None
+        try:
+            if context.file_id is None:
+                raise ApplicationError("the job has no file to classify", type=DOCUMENT_ERROR)
+            parsed = await workflow.execute_activity(
+                PARSE_DOCUMENT,
+                ParseInput(
+                    project_id=context.project_id, file_id=context.file_id, parsing=context.parsing
+                ),
+                result_type=ParseOutput,
+                task_queue=options.parse_task_queue,
+                start_to_close_timeout=timedelta(seconds=options.parse_timeout_s + 60),
+                heartbeat_timeout=HEARTBEAT_TIMEOUT,
+                retry_policy=retry,
+            )
+            parse_job_id = parsed.parse_job_id
+            result = await workflow.execute_activity(
+                CLASSIFY_DOCUMENT,
+                ClassifyInput(rule_set_id=context.rule_set_id, parse_job_id=parse_job_id),
+                result_type=ClassificationResult,
+                task_queue=options.classify_task_queue,
+                start_to_close_timeout=CLASSIFY_TIMEOUT,
+                retry_policy=retry,
+            )
+        except (ActivityError, ApplicationError) as err:
+            kind, message = _describe_failure(err)
+            await workflow.execute_activity(
+                SAVE_FAILURE,
+                SaveFailureInput(
+                    classify_job_id=input.classify_job_id,
+                    parse_job_id=parse_job_id,
+                    kind=kind,
+                    message=message,
+                ),
+                start_to_close_timeout=PERSIST_TIMEOUT,
+                schedule_to_close_timeout=PERSIST_DEADLINE,
+                retry_policy=PERSIST_RETRY,
+            )
+            return "FAILED"
+        await workflow.execute_activity(
+            SAVE_RESULT,
+            SaveResultInput(
+                classify_job_id=input.classify_job_id, parse_job_id=parse_job_id, result=result
+            ),
+            start_to_close_timeout=PERSIST_TIMEOUT,
+            schedule_to_close_timeout=PERSIST_DEADLINE,
+            retry_policy=PERSIST_RETRY,
+        )
+        return "COMPLETED"
+
+
+def _describe_failure(err: ActivityError | ApplicationError) -> tuple[str, str]:
+    """(kind, message) of a failure, as stored on the job and shown to the user."""
+    cause = err.cause if isinstance(err, ActivityError) else err
+    if isinstance(cause, ApplicationError) and cause.type == DOCUMENT_ERROR:
+        kind = str(cause.details[0]) if cause.details else "document"
+        return kind, cause.message
+    detail = cause.message if isinstance(cause, FailureError) else str(cause or err)
+    return "internal", f"processing failed after retries: {detail}"
