@@ -117,11 +117,16 @@ def _libmagic(fd: int) -> tuple[str, str]:
         if _handles is None:
             _handles = _Magic()
         handles = _handles
-    with handles.lock:
-        os.lseek(fd, 0, os.SEEK_SET)  # libmagic reads from the current offset
-        mime = str(handles.mime.from_descriptor(fd))
-        os.lseek(fd, 0, os.SEEK_SET)
-        description = str(handles.description.from_descriptor(fd))
+    try:
+        with handles.lock:
+            os.lseek(fd, 0, os.SEEK_SET)  # libmagic reads from the current offset
+            mime = str(handles.mime.from_descriptor(fd))
+            os.lseek(fd, 0, os.SEEK_SET)
+            description = str(handles.description.from_descriptor(fd))
+    except magic.MagicException as error:
+        if "memory" in str(error).lower():  # "regex error 12 … (Memory exhausted)"
+            raise MemoryError(f"libmagic: {error}") from error
+        raise
     return mime, description
 
 

@@ -88,6 +88,31 @@ def test_child_over_the_memory_limit_fails_with_resource_limit_and_parent_lives_
     assert "DS-00500" in after.text
 
 
+def test_memory_error_inside_the_child_is_reported_as_resource_limit(tmp_path: Path) -> None:
+    # 65 MB of text, decoded and cleaned in full (no text cap), cannot fit in 200 MB.
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"lorem ipsum dolor sit amet\n" * 2_400_000)
+    limits = ParseLimits(memory_mb=200, max_text_chars=100_000_000)
+
+    with pytest.raises(DocumentError) as caught:
+        parse_document(big, ALL, limits)
+
+    assert (caught.value.kind, str(caught.value)) == (
+        "resource_limit",
+        "parsing exceeded the memory limit (200 MB)",
+    )
+    assert no_children_left()
+
+
+def test_small_document_parses_under_a_tight_memory_limit(corpus_dir: Path) -> None:
+    # A generous text cap must not make the reader reserve memory the file does not need.
+    limits = ParseLimits(memory_mb=150, max_text_chars=100_000_000)
+
+    document = parse_document(corpus_dir / "notes.txt", ALL, limits)
+
+    assert "DS-00500" in document.text
+
+
 def test_same_bomb_parses_within_the_default_memory_limit(corpus_dir: Path) -> None:
     document = parse_document(corpus_dir / "flate_bomb_256mb.pdf", ALL, LIMITS)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from docsort.parsing.errors import DocumentError
@@ -39,7 +40,9 @@ def extract_text(path: Path, request: ParseRequest, limits: ParseLimits) -> Extr
     # A character takes at most 4 bytes in any encoding tried, so this is enough for the cap.
     cap = limits.max_text_chars * 4 + 4
     with path.open("rb") as handle:
-        data = handle.read(cap + 1)
+        # read(n) allocates n bytes up front: never ask for more than the file holds.
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, cap) + 1)
     text = decode_bytes(data[:cap], complete=len(data) <= cap)
     if "\x00" in text:
         raise DocumentError(
