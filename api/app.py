@@ -15,7 +15,6 @@ from docsort.blobs import blob_store_from_settings
 from docsort.logging import get_logger
 from docsort.settings import Settings
 from docsort.store.database import Database
-from docsort.temporal import connect
 
 log = get_logger(__name__)
 
@@ -32,9 +31,8 @@ def create_app(settings: Settings) -> FastAPI:
             signing_key=load_signing_key(settings),
         )
         try:
-            state.temporal = await connect(settings)
-        except Exception as exc:  # the API still serves reads; /readyz says what is wrong
-            state.temporal_error = str(exc)
+            await state.temporal_client()
+        except Exception as exc:  # reads still work; /readyz says what is wrong, and it retries
             log.error("temporal unreachable", error=str(exc))
         app.state.docsort = state
         log.info("api started", database=settings.resolved_database_url.split("://")[0])

@@ -29,7 +29,8 @@ async def start_v1_job(state: AppState, job_id: str) -> str:
     """Start (or find, if already started) the batch workflow of a v1 job."""
     settings = state.settings
     workflow_id = v1_workflow_id(job_id)
-    await state.require_temporal().start_workflow(
+    client = await state.temporal_client()
+    await client.start_workflow(
         BatchWorkflow.run,
         BatchInput(
             parent_kind="v1_job",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ from temporalio.client import Client
 from docsort.blobs import BlobStore
 from docsort.settings import Settings
 from docsort.store.database import Database
+from docsort.temporal import connect
 
 SECRET_FILE = "secret"
 
@@ -24,11 +26,19 @@ class AppState:
     signing_key: bytes
     temporal: Client | None = None
     temporal_error: str | None = field(default=None)
+    _connect_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def require_temporal(self) -> Client:
-        """The Temporal client; raises if it could not be connected."""
+    async def temporal_client(self) -> Client:
+        """The shared Temporal client, connecting (again) if the first attempt failed."""
         if self.temporal is None:
-            raise RuntimeError(self.temporal_error or "Temporal is not connected")
+            async with self._connect_lock:
+                if self.temporal is None:
+                    try:
+                        self.temporal = await connect(self.settings)
+                        self.temporal_error = None
+                    except Exception as exc:
+                        self.temporal_error = str(exc)
+                        raise
         return self.temporal
 
 

@@ -147,6 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=500)
     args = parser.parse_args()
+    configure_logging(Settings(log_level="WARNING"))
     concurrency = Settings().worker_max_concurrent_activities
     with tempfile.TemporaryDirectory(prefix="docsort-bench-") as tmp:
         work = Path(tmp)

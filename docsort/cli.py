@@ -113,7 +113,7 @@ def _run_api(settings: Settings, _: argparse.Namespace) -> None:
 
 
 def _run_worker(settings: Settings, args: argparse.Namespace) -> None:
-    from docsort.temporal import connect
+    from docsort.temporal import connect_with_retry
     from worker import run_worker
 
     queues = [q.strip() for q in args.queues.split(",") if q.strip()]
@@ -124,7 +124,7 @@ def _run_worker(settings: Settings, args: argparse.Namespace) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             if task is not None:
                 loop.add_signal_handler(signum, task.cancel)
-        client = await connect(settings)
+        client = await connect_with_retry(settings)
         await run_worker(settings, client, queues)
 
     with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):

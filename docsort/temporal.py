@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from docsort.logging import get_logger
 from docsort.settings import Settings
+
+log = get_logger(__name__)
 
 EMBEDDED_ADDRESS_FILE = "temporal-address"
 
@@ -18,6 +23,21 @@ def temporal_address(settings: Settings) -> str:
     if recorded.exists():
         return recorded.read_text().strip()
     return f"127.0.0.1:{settings.temporal_port}"
+
+
+async def connect_with_retry(settings: Settings, timeout_s: float = 120.0) -> Client:
+    """Connect, retrying with backoff while Temporal starts (e.g. a worker started first)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    delay = 0.5
+    while True:
+        try:
+            return await connect(settings)
+        except Exception as exc:
+            if asyncio.get_running_loop().time() + delay > deadline:
+                raise
+            log.warning("temporal unreachable; retrying", error=str(exc), retry_in_s=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
 
 async def connect(settings: Settings) -> Client:

@@ -59,13 +59,15 @@ async def create_job(
     try:
         await start_v1_job(state, job.id)
     except Exception as exc:
+        message = "the job could not be started: Temporal is unreachable"
         log.error("could not start workflow", job_id=job.id, error=str(exc))
         async with state.db.write() as session:
             row = await session.get(V1Job, job.id)
             if row is not None:
                 row.status = V1JobStatus.ERROR
-                row.error_message = "the job could not be started: Temporal is unreachable"
-        raise ApiError(503, "the job could not be started: Temporal is unreachable") from exc
+                row.error_message = message
+            await jobs.fail_pending_children(session, job.id, message)
+        raise ApiError(503, message) from exc
     log.info("v1 job created", job_id=job.id, files=len(body.file_ids), rules=len(body.rules))
     return _job_out(job, config)
 
@@ -82,9 +84,8 @@ async def list_jobs(
         page = await jobs.list_v1_jobs(
             session, project_id, page_size=page_size, page_token=page_token
         )
-        items = [
-            _job_out(job, await jobs.get_rule_set(session, job.rule_set_id)) for job in page.items
-        ]
+        configs = await jobs.get_rule_sets(session, [job.rule_set_id for job in page.items])
+        items = [_job_out(job, configs[job.rule_set_id]) for job in page.items]
     return CursorPage[V1JobOut](items=items, next_page_token=page.next_page_token)
 
 

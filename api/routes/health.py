@@ -30,8 +30,10 @@ async def readyz(state: State) -> dict[str, str]:
         await state.db.ping()
     except Exception as exc:
         raise ApiError(503, f"database unreachable: {type(exc).__name__}") from exc
-    if state.temporal is None:
-        raise ApiError(503, f"temporal unreachable: {state.temporal_error}")
+    try:
+        await state.temporal_client()
+    except Exception as exc:
+        raise ApiError(503, f"temporal unreachable: {exc}") from exc
     return {"status": "ready"}
 
 

@@ -7,6 +7,7 @@ failed. Only the modules needed to read the job are imported before the memory l
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import sys
@@ -43,10 +44,11 @@ def main() -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     job = ChildJob.model_validate_json(sys.stdin.buffer.read())
     _limit_resources(job.limits)
-    try:
-        outcome = _run(job)
-        payload = outcome.model_dump_json().encode("utf-8")
-    except MemoryError:
+    payload: bytes | None = None
+    # A MemoryError is reported after the `with`, once the failed parse's memory is released.
+    with contextlib.suppress(MemoryError):
+        payload = _run(job).model_dump_json().encode("utf-8")
+    if payload is None:
         payload = _memory_outcome(job.limits)
         if not payload:
             return EXIT_MEMORY

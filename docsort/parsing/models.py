@@ -12,13 +12,13 @@ PageNumber = Annotated[int, Field(ge=1)]
 class ParseRequest(BaseModel):
     """Which pages to take from a document.
 
-    `pages` are 1-based page numbers, sorted and de-duplicated by the caller (None: all pages);
-    `max_pages` caps how many are taken, applied after `pages`.
+    `pages` are 1-based page numbers, sorted and de-duplicated by the caller (None or an
+    empty list: all pages); `max_pages` caps how many are taken, applied after `pages`.
     """
 
     model_config = ConfigDict(frozen=True)
 
-    pages: Annotated[list[PageNumber], Field(min_length=1)] | None = None
+    pages: list[int] | None = None
     max_pages: Annotated[int, Field(ge=1)] | None = None
 
 

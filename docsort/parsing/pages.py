@@ -9,11 +9,16 @@ from docsort.parsing.models import ParseRequest
 def select_pages(page_count: int, request: ParseRequest) -> list[int]:
     """The 1-based page numbers to extract, in order.
 
-    Requested pages beyond the document are an error (the caller asked for something that is
-    not there); otherwise all pages; then only the first `max_pages` of those.
+    Requested pages outside the document are an error (the caller asked for something that
+    is not there); no requested pages means all pages; then only the first `max_pages`.
     """
-    if request.pages is not None:
-        beyond = [page for page in request.pages if page > page_count or page < 1]
+    if request.pages:
+        below = [page for page in request.pages if page < 1]
+        if below:
+            raise DocumentError(
+                "page_out_of_range", f"page {below[0]} does not exist: pages are numbered from 1"
+            )
+        beyond = [page for page in request.pages if page > page_count]
         if beyond:
             raise DocumentError("page_out_of_range", _beyond_message(beyond, page_count))
         selected = list(request.pages)

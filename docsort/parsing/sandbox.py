@@ -25,6 +25,18 @@ _STDERR_TAIL_CHARS = 2000
 _REAP_TIMEOUT_S = 5.0
 # Signs in stderr that a child that exited with an error had run out of memory.
 _MEMORY_SIGNS = ("MemoryError", "std::bad_alloc", "Out of memory", "out of memory")
+# Environment variables the child keeps; everything else (credentials too) is left out.
+_INHERITED_ENV = (
+    "PATH",
+    "HOME",
+    "TMPDIR",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "PYTHONPATH",
+    "OMP_THREAD_LIMIT",
+    "TESSDATA_PREFIX",
+)
 
 
 def parse_document(path: Path, request: ParseRequest, limits: ParseLimits) -> ParsedDocument:
@@ -49,17 +61,14 @@ def parse_document(path: Path, request: ParseRequest, limits: ParseLimits) -> Pa
             job.model_dump_json().encode("utf-8"), timeout=limits.timeout_s
         )
     except subprocess.TimeoutExpired:
-        _kill_group(process)
         log.warning("parse_timeout", timeout_s=limits.timeout_s, pid=process.pid)
         raise DocumentError(
             "resource_limit",
             f"parsing took longer than {limits.timeout_s:g} s and was stopped",
         ) from None
     finally:
-        # Whatever happened (an exception in this thread too), leave no process behind. After a
-        # normal exit this usually finds the group gone; a reaped child's pid is not reused
-        # while its group still has members, so this cannot hit an unrelated process group
-        # in practice.
+        # Whatever happened (a timeout, or an exception in this thread), leave no process of
+        # the group behind. After a normal exit the group is usually gone already.
         _kill_group(process)
     elapsed_ms = round((time.monotonic() - started) * 1000)
     return _outcome(process.returncode, stdout, stderr, limits, elapsed_ms)
@@ -117,8 +126,9 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _child_environment() -> dict[str, str]:
-    """The parent's environment, with docsort importable even when not installed."""
-    environment = dict(os.environ)
+    """A minimal environment (no secrets reach the code that reads untrusted bytes), with
+    docsort importable even when it is not installed."""
+    environment = {name: os.environ[name] for name in _INHERITED_ENV if name in os.environ}
     source_root = str(Path(__file__).resolve().parents[2])
     existing = environment.get("PYTHONPATH")
     environment["PYTHONPATH"] = f"{source_root}{os.pathsep}{existing}" if existing else source_root

@@ -45,6 +45,30 @@ async def get_rule_set(session: AsyncSession, rule_set_id: str) -> ClassifyConfi
     return ClassifyConfig.model_validate(row.config)
 
 
+async def get_rule_sets(
+    session: AsyncSession, rule_set_ids: Sequence[str]
+) -> dict[str, ClassifyConfig]:
+    """Several configurations by id, in one query."""
+    rows = await session.scalars(select(RuleSet).where(RuleSet.id.in_(list(set(rule_set_ids)))))
+    return {row.id: ClassifyConfig.model_validate(row.config) for row in rows}
+
+
+async def fail_pending_children(session: AsyncSession, parent_id: str, message: str) -> None:
+    """End every unfinished per-file job of a parent that could not start."""
+    await session.execute(
+        update(ClassifyJob)
+        .where(
+            ClassifyJob.parent_id == parent_id, ClassifyJob.status.in_(NON_TERMINAL_FILE_STATUSES)
+        )
+        .values(
+            status=FileJobStatus.FAILED,
+            error_kind="internal",
+            error_message=message,
+            updated_at=utcnow(),
+        )
+    )
+
+
 async def create_v1_job(
     session: AsyncSession,
     *,

@@ -208,6 +208,18 @@ def test_select_pages_takes_all_pages_by_default_and_caps_to_max_pages() -> None
     assert select_pages(4, ParseRequest(pages=[2, 4])) == [2, 4]
 
 
+def test_select_pages_treats_an_empty_page_list_as_all_pages() -> None:
+    assert select_pages(3, ParseRequest(pages=[], max_pages=2)) == [1, 2]
+
+
+def test_select_pages_refuses_page_zero() -> None:
+    with pytest.raises(DocumentError) as caught:
+        select_pages(3, ParseRequest(pages=[0, 1]))
+
+    assert caught.value.kind == "page_out_of_range"
+    assert str(caught.value) == "page 0 does not exist: pages are numbered from 1"
+
+
 def test_select_pages_names_every_page_beyond_the_document() -> None:
     with pytest.raises(DocumentError) as caught:
         select_pages(1, ParseRequest(pages=[1, 2, 3]))
