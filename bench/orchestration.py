@@ -22,12 +22,12 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docsort.parsing.sandbox import parse_document
-
 from docsort.classifiers.factory import build_classifier
 from docsort.devserver import dev_server_command, wait_until_healthy
 from docsort.domain import Rule
+from docsort.logging import configure_logging
 from docsort.parsing.models import ParseLimits, ParseRequest
+from docsort.parsing.sandbox import parse_document
 from docsort.settings import Settings
 from tests.support.documents import INVOICE_TEXT, MATCH_HTML, RECIPE_TEXT, RULES
 from tests.support.stack import Stack, free_port

@@ -21,9 +21,12 @@ PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -U pip >/dev/null
-if [ "${1:-}" = "test" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
-else
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e .
+target="."
+[ "${1:-}" = "test" ] && target=".[test]"
+log=.venv/pip-install.log
+if ! { .venv/bin/python -m pip install -q --disable-pip-version-check -U pip &&
+       .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "installing docsort failed (log above, also in $log)" >&2
+  exit 1
 fi
