@@ -7,6 +7,7 @@ import asyncio
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.heartbeat import in_thread_with_heartbeat
 from activities.parse import load_parsed_text
 from docsort.blobs import BlobStore
 from docsort.classifiers.base import Classifier
@@ -39,7 +40,7 @@ class ClassifyActivities:
             )
         key = parse_job.text_blob_key
         text = await asyncio.to_thread(load_parsed_text, self.blobs, key)
-        return await asyncio.to_thread(self.classifier.classify, text, config.rules)
+        return await in_thread_with_heartbeat(self.classifier.classify, text, config.rules)
 
     async def _config(self, rule_set_id: str) -> ClassifyConfig:
         cached = self._configs.get(rule_set_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.heartbeat import in_thread_with_heartbeat
 from docsort.blobs import BlobStore
 from docsort.domain import FileJobStatus, ParsingOptions
 from docsort.logging import get_logger
@@ -22,7 +23,6 @@ from docsort.store.tables import ParseJob
 from workflows.models import DOCUMENT_ERROR, PARSE_DOCUMENT, ParseInput, ParseOutput
 
 log = get_logger(__name__)
-HEARTBEAT_EVERY_S = 5.0
 
 
 class ParseActivities:
@@ -61,12 +61,7 @@ class ParseActivities:
 
     async def _parse_with_heartbeat(self, blob_key: str, options: ParsingOptions) -> ParsedDocument:
         request = ParseRequest(pages=options.pages, max_pages=options.max_pages)
-        task = asyncio.create_task(asyncio.to_thread(self._parse_blob, blob_key, request))
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=HEARTBEAT_EVERY_S)
-            if done:
-                return task.result()
-            activity.heartbeat()
+        return await in_thread_with_heartbeat(self._parse_blob, blob_key, request)
 
     def _parse_blob(self, blob_key: str, request: ParseRequest) -> ParsedDocument:
         local = self.blobs.open_path(blob_key)

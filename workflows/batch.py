@@ -24,8 +24,8 @@ with workflow.unsafe.imports_passed_through():
         ListItemsOutput,
     )
 
-LIST_TIMEOUT = timedelta(seconds=60)
-FINISH_TIMEOUT = timedelta(seconds=60)
+LIST_TIMEOUT = timedelta(seconds=20)
+FINISH_TIMEOUT = timedelta(seconds=20)
 PERSIST_DEADLINE = timedelta(hours=24)
 PERSIST_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 FINISH_RETRY = RetryPolicy(

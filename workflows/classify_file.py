@@ -28,11 +28,11 @@ with workflow.unsafe.imports_passed_through():
         SaveResultInput,
     )
 
-PERSIST_TIMEOUT = timedelta(seconds=30)
+PERSIST_TIMEOUT = timedelta(seconds=20)
 PERSIST_DEADLINE = timedelta(hours=24)
 PERSIST_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 CLASSIFY_TIMEOUT = timedelta(minutes=5)
-HEARTBEAT_TIMEOUT = timedelta(seconds=30)
+HEARTBEAT_TIMEOUT = timedelta(seconds=10)
 
 
 @workflow.defn(name="ClassifyFileWorkflow")
@@ -89,6 +89,7 @@ class ClassifyFileWorkflow:
                 result_type=ClassificationResult,
                 task_queue=options.classify_task_queue,
                 start_to_close_timeout=CLASSIFY_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT_TIMEOUT,
                 retry_policy=retry,
             )
         except (ActivityError, ApplicationError) as err:

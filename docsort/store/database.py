@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
 
 from docsort.settings import Settings
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 class Database:
