@@ -19,7 +19,7 @@ BANNER_TIMEOUT_S = 90.0
 
 
 def _start_up(
-    data_dir: Path, port: int, temporal_port: int, ui_port: int
+    data_dir: Path, port: int, temporal_port: int, ui_port: int, *extra: str
 ) -> tuple[subprocess.Popen[str], dict[str, str]]:
     env = {
         **os.environ,
@@ -30,7 +30,17 @@ def _start_up(
     for name in ("DOCSORT_TEMPORAL_ADDRESS", "DOCSORT_DATABASE_URL", "DOCSORT_DATA_DIR"):
         env.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "docsort", "up", "--data-dir", str(data_dir), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "docsort",
+            "up",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            *extra,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -161,3 +171,20 @@ def test_up_moves_to_the_next_free_port_and_says_so(tmp_path: Path) -> None:
     finally:
         _stop(process)
         busy.close()
+
+
+def test_up_uses_an_existing_temporal_when_given_one(tmp_path: Path, temporal_address: str) -> None:
+    process, banner = _start_up(
+        tmp_path / "data",
+        free_port(),
+        free_port(),
+        free_port(),
+        "--temporal-address",
+        temporal_address,
+    )
+    try:
+        assert "temporal.db" not in {p.name for p in (tmp_path / "data").iterdir()}
+        ready = httpx.get(f"{banner['api']}/readyz")
+        assert ready.status_code == 200
+    finally:
+        _stop(process)

@@ -9,7 +9,13 @@ import llama_cloud
 from llama_cloud import LlamaCloud
 
 from tests.e2e.helpers import all_results, wait_for_v1_job
-from tests.support.documents import RULES, five_documents
+from tests.support.documents import (
+    INVOICE_TEXT,
+    RECIPE_PDF_LINES,
+    RULES,
+    five_documents,
+    make_pdf,
+)
 from tests.support.stack import Stack
 
 
@@ -75,3 +81,32 @@ def test_files_are_listed_by_cursor_and_downloadable(stack: Stack, api_key: str)
 
     client.files.delete(ids[0])
     assert ids[0] not in [f.id for f in client.files.list()]
+
+
+def test_target_pages_and_max_pages_choose_what_is_classified(stack: Stack, api_key: str) -> None:
+    client = LlamaCloud(base_url=stack.base_url, api_key=api_key, max_retries=0)
+    recipe_page = RECIPE_PDF_LINES[0]
+    invoice_page = INVOICE_TEXT.splitlines()
+    pdf = make_pdf([recipe_page, recipe_page, invoice_page])
+    file_id = client.files.create(file=("mixed.pdf", io.BytesIO(pdf)), purpose="classify").id
+
+    def classify(parsing: dict[str, object]) -> tuple[str, object]:
+        job = client.classifier.jobs.create(
+            file_ids=[file_id],
+            rules=RULES,
+            parsing_configuration=parsing,  # type: ignore[arg-type]
+        )
+        finished = wait_for_v1_job(client, job.id)
+        item = client.classifier.jobs.get_results(job.id).items[0]
+        return finished.status, item.result.type if item.result else item.model_extra
+
+    assert classify({"target_pages": [2]}) == ("SUCCESS", "invoice")
+    assert classify({"max_pages": 2}) == ("SUCCESS", "recipe")
+    status, failure = classify({"target_pages": [7]})
+    assert status == "ERROR"
+    assert "page 8 is beyond the document's 3 pages" in str(failure)
+    echoed = client.classifier.jobs.create(
+        file_ids=[file_id], rules=RULES, parsing_configuration={"target_pages": [2, 0, 2]}
+    )
+    assert echoed.parsing_configuration is not None
+    assert echoed.parsing_configuration.target_pages == [0, 2]
