@@ -23,6 +23,8 @@ from docsort.store.tables import ParseJob
 from workflows.models import DOCUMENT_ERROR, PARSE_DOCUMENT, ParseInput, ParseOutput
 
 log = get_logger(__name__)
+# A document that hit a resource limit may parse under less load: that failure is not reused.
+TRANSIENT_DOCUMENT_ERROR = "resource_limit"
 
 
 class ParseActivities:
@@ -48,15 +50,23 @@ class ParseActivities:
             return ParseOutput(
                 parse_job_id=job.id, page_count=job.page_count, pages=job.pages or []
             )
-        if job.status == FileJobStatus.FAILED and job.error_kind and job.error_message:
-            raise _document_error(job.error_kind, job.error_message)
+        reusable_failure = job.error_kind not in (None, TRANSIENT_DOCUMENT_ERROR)
+        if job.status == FileJobStatus.FAILED and reusable_failure and job.error_message:
+            raise _document_error(str(job.error_kind), job.error_message, job.id)
         try:
             parsed = await self._parse_with_heartbeat(blob_key, input.parsing)
         except DocumentError as err:
             async with self.db.write() as session:
                 await parse_jobs.fail_parse_job(session, job.id, err.kind, err.message)
-            log.info("document not parsed", file_id=input.file_id, kind=err.kind, error=err.message)
-            raise _document_error(err.kind, err.message) from None
+            log.info(
+                "document not parsed",
+                workflow_id=activity.info().workflow_id,
+                file_id=input.file_id,
+                parse_job_id=job.id,
+                kind=err.kind,
+                error=err.message,
+            )
+            raise _document_error(err.kind, err.message, job.id) from None
         return await self._save(job, parsed)
 
     async def _parse_with_heartbeat(self, blob_key: str, options: ParsingOptions) -> ParsedDocument:
@@ -81,6 +91,7 @@ class ParseActivities:
             await parse_jobs.complete_parse_job(session, job.id, key, parsed.page_count, pages)
         log.info(
             "document parsed",
+            workflow_id=activity.info().workflow_id,
             parse_job_id=job.id,
             file_id=job.file_id,
             detected_type=parsed.detected_type,
@@ -95,5 +106,6 @@ def load_parsed_text(blobs: BlobStore, text_blob_key: str) -> str:
     return "\n\n".join(str(page["text"]) for page in data["pages"])
 
 
-def _document_error(kind: str, message: str) -> ApplicationError:
-    return ApplicationError(message, kind, type=DOCUMENT_ERROR, non_retryable=True)
+def _document_error(kind: str, message: str, parse_job_id: str | None = None) -> ApplicationError:
+    """A non-retryable failure whose details are (kind, parse job id)."""
+    return ApplicationError(message, kind, parse_job_id, type=DOCUMENT_ERROR, non_retryable=True)

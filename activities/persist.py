@@ -42,7 +42,12 @@ class PersistActivities:
             moved = await jobs.mark_file_job_running(session, classify_job_id)
             config = await jobs.get_rule_set(session, row.rule_set_id)
             finished = not moved and jobs.is_terminal(row.status)
-        log.info("file job started", classify_job_id=classify_job_id, already_finished=finished)
+        log.info(
+            "file job started",
+            workflow_id=activity.info().workflow_id,
+            classify_job_id=classify_job_id,
+            already_finished=finished,
+        )
         return FileJobContext(
             classify_job_id=classify_job_id,
             project_id=row.project_id,
@@ -61,6 +66,7 @@ class PersistActivities:
             )
         log.info(
             "file job completed",
+            workflow_id=activity.info().workflow_id,
             classify_job_id=input.classify_job_id,
             type=input.result.type,
             confidence=round(input.result.confidence, 4),
@@ -76,6 +82,7 @@ class PersistActivities:
             )
         log.info(
             "file job failed",
+            workflow_id=activity.info().workflow_id,
             classify_job_id=input.classify_job_id,
             kind=input.kind,
             error=input.message,

@@ -93,7 +93,8 @@ class ClassifyFileWorkflow:
                 retry_policy=retry,
             )
         except (ActivityError, ApplicationError) as err:
-            kind, message = _describe_failure(err)
+            kind, message, failed_parse_job_id = _describe_failure(err)
+            parse_job_id = parse_job_id or failed_parse_job_id
             await workflow.execute_activity(
                 SAVE_FAILURE,
                 SaveFailureInput(
@@ -119,11 +120,13 @@ class ClassifyFileWorkflow:
         return "COMPLETED"
 
 
-def _describe_failure(err: ActivityError | ApplicationError) -> tuple[str, str]:
-    """(kind, message) of a failure, as stored on the job and shown to the user."""
+def _describe_failure(err: ActivityError | ApplicationError) -> tuple[str, str, str | None]:
+    """(kind, message, parse job id) of a failure, as stored on the job and shown to the user."""
     cause = err.cause if isinstance(err, ActivityError) else err
     if isinstance(cause, ApplicationError) and cause.type == DOCUMENT_ERROR:
-        kind = str(cause.details[0]) if cause.details else "document"
-        return kind, cause.message
+        details = list(cause.details)
+        kind = str(details[0]) if details else "document"
+        parse_job_id = str(details[1]) if len(details) > 1 and details[1] else None
+        return kind, cause.message, parse_job_id
     detail = cause.message if isinstance(cause, FailureError) else str(cause or err)
-    return "internal", f"processing failed after retries: {detail}"
+    return "internal", f"processing failed after retries: {detail}", None
