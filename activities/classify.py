@@ -8,10 +8,10 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import in_thread_with_heartbeat
-from activities.parse import load_parsed_text
 from docsort.blobs import BlobStore
 from docsort.classifiers.base import Classifier
 from docsort.domain import ClassificationResult, ClassifyConfig
+from docsort.parsed_text import load_parsed_text
 from docsort.store import jobs, parse_jobs
 from docsort.store.database import Database
 from workflows.models import CLASSIFY_DOCUMENT, ClassifyInput

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from activities.heartbeat import in_thread_with_heartbeat
 from docsort.blobs import BlobStore
 from docsort.domain import FileJobStatus, ParsingOptions
 from docsort.logging import get_logger
+from docsort.parsed_text import encode_pages, parsed_text_key
 from docsort.parsing.errors import DocumentError
 from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
 from docsort.parsing.sandbox import parse_document
@@ -83,8 +83,8 @@ class ParseActivities:
             return parse_document(path, request, self.limits)
 
     async def _save(self, job: ParseJob, parsed: ParsedDocument) -> ParseOutput:
-        key = f"parsed/{job.project_id}/{job.id}.json"
-        body = json.dumps({"pages": [p.model_dump() for p in parsed.pages]}).encode()
+        key = parsed_text_key(job.project_id, job.id)
+        body = encode_pages([(p.number, p.text) for p in parsed.pages])
         await asyncio.to_thread(self.blobs.put_bytes, key, body)
         pages = [p.number for p in parsed.pages]
         async with self.db.write() as session:
@@ -98,12 +98,6 @@ class ParseActivities:
             pages=len(pages),
         )
         return ParseOutput(parse_job_id=job.id, page_count=parsed.page_count, pages=pages)
-
-
-def load_parsed_text(blobs: BlobStore, text_blob_key: str) -> str:
-    """The extracted text of a parse job, pages separated by blank lines."""
-    data = json.loads(blobs.get_bytes(text_blob_key))
-    return "\n\n".join(str(page["text"]) for page in data["pages"])
 
 
 def _document_error(kind: str, message: str, parse_job_id: str | None = None) -> ApplicationError:

@@ -54,6 +54,9 @@ class PersistActivities:
             file_id=row.file_id,
             rule_set_id=row.rule_set_id,
             parsing=config.parsing,
+            input_parse_job_id=row.parse_job_id
+            if row.document_input_type == "parse_job_id"
+            else None,
             already_finished=finished,
         )
 

@@ -9,7 +9,15 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.limits import UploadSizeLimit
-from api.routes import classifier_jobs, files, health, projects
+from api.routes import (
+    classifier_jobs,
+    classify_v2,
+    configurations,
+    files,
+    health,
+    parse,
+    projects,
+)
 from api.state import AppState, load_signing_key
 from docsort.blobs import blob_store_from_settings
 from docsort.logging import get_logger
@@ -56,6 +64,9 @@ def create_app(settings: Settings) -> FastAPI:
         files.legacy_router,
         files.content_router,
         classifier_jobs.router,
+        classify_v2.router,
+        configurations.router,
+        parse.router,
     ):
         app.include_router(router)
     return app

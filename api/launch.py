@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
 
 from api.state import AppState
+from docsort.logging import get_logger
 from docsort.settings import Settings
+from docsort.store.jobs import V1_PARENT
+from docsort.store.tables import ClassifyJob
 from workflows.batch import BatchWorkflow
-from workflows.models import BatchInput, WorkOptions
+from workflows.classify_file import ClassifyFileWorkflow
+from workflows.models import BatchInput, ClassifyFileInput, WorkOptions
+
+log = get_logger(__name__)
 
 
 def v1_workflow_id(job_id: str) -> str:
     """Workflow id of a v1 job (DESIGN.md §1)."""
     return f"classify-job-{job_id}"
+
+
+def file_job_workflow_id(job_id: str) -> str:
+    """Workflow id of a standalone (v2) classify job."""
+    return f"classify-{job_id}"
+
+
+def workflow_id_of(row: ClassifyJob) -> str:
+    """The workflow that runs a per-document job (standalone, or a file of a v1 job)."""
+    if row.parent_kind == V1_PARENT and row.parent_id:
+        return f"{v1_workflow_id(row.parent_id)}/file-{row.file_id}"
+    return file_job_workflow_id(row.id)
 
 
 def work_options(settings: Settings) -> WorkOptions:
@@ -45,3 +65,32 @@ async def start_v1_job(state: AppState, job_id: str) -> str:
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     return workflow_id
+
+
+async def start_file_job(state: AppState, job_id: str) -> str:
+    """Start (or find) the workflow of a standalone classify job."""
+    settings = state.settings
+    workflow_id = file_job_workflow_id(job_id)
+    client = await state.temporal_client()
+    await client.start_workflow(
+        ClassifyFileWorkflow.run,
+        ClassifyFileInput(classify_job_id=job_id, options=work_options(settings)),
+        id=workflow_id,
+        task_queue=settings.workflow_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    return workflow_id
+
+
+async def cancel_workflow(state: AppState, workflow_id: str) -> None:
+    """Ask a workflow to cancel; one that is not running (yet or any more) needs nothing."""
+    client = await state.temporal_client()
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        description = await handle.describe()
+        if description.status == WorkflowExecutionStatus.RUNNING:
+            await handle.cancel()
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+        log.info("no workflow to cancel", workflow_id=workflow_id)

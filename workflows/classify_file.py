@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         ParseOutput,
         SaveFailureInput,
         SaveResultInput,
+        WorkOptions,
     )
 
 PERSIST_TIMEOUT = timedelta(seconds=20)
@@ -41,25 +43,38 @@ class ClassifyFileWorkflow:
 
     @workflow.run
     async def run(self, input: ClassifyFileInput) -> FileOutcome:
-        """Run the per-file job to a terminal status and signal the parent, if any."""
-        context = await workflow.execute_activity(
-            START_FILE_JOB,
-            input.classify_job_id,
-            result_type=FileJobContext,
-            start_to_close_timeout=PERSIST_TIMEOUT,
-            schedule_to_close_timeout=PERSIST_DEADLINE,
-            retry_policy=PERSIST_RETRY,
-        )
-        status = (
-            "already finished" if context.already_finished else await self._process(input, context)
-        )
-        if input.parent_workflow_id:
-            parent = workflow.get_external_workflow_handle(input.parent_workflow_id)
-            try:
-                await parent.signal(FILE_DONE_SIGNAL, workflow.info().workflow_id)
-            except FailureError as err:  # the parent is gone (e.g. terminated): nothing waits
-                workflow.logger.warning("could not signal parent: %s", err.message)
+        """Run the per-file job to a terminal status and signal the parent, if any.
+
+        A cancel request (the API has already written CANCELLED) still frees the parent's slot
+        before the workflow ends as cancelled.
+        """
+        try:
+            context = await workflow.execute_activity(
+                START_FILE_JOB,
+                input.classify_job_id,
+                result_type=FileJobContext,
+                start_to_close_timeout=PERSIST_TIMEOUT,
+                schedule_to_close_timeout=PERSIST_DEADLINE,
+                retry_policy=PERSIST_RETRY,
+            )
+            if context.already_finished:
+                status = "already finished"
+            else:
+                status = await self._process(input, context)
+        except asyncio.CancelledError:
+            await self._tell_parent(input)
+            raise
+        await self._tell_parent(input)
         return FileOutcome(classify_job_id=input.classify_job_id, status=status)
+
+    async def _tell_parent(self, input: ClassifyFileInput) -> None:
+        if not input.parent_workflow_id:
+            return
+        parent = workflow.get_external_workflow_handle(input.parent_workflow_id)
+        try:
+            await parent.signal(FILE_DONE_SIGNAL, workflow.info().workflow_id)
+        except FailureError as err:  # the parent is gone (e.g. terminated): nothing waits
+            workflow.logger.warning("could not signal parent: %s", err.message)
 
     async def _process(self, input: ClassifyFileInput, context: FileJobContext) -> str:
         options = input.options
@@ -67,22 +82,10 @@ class ClassifyFileWorkflow:
             maximum_attempts=options.max_attempts,
             non_retryable_error_types=[DOCUMENT_ERROR],
         )
-        parse_job_id: str | None = None
+        parse_job_id = context.input_parse_job_id
         try:
-            if context.file_id is None:
-                raise ApplicationError("the job has no file to classify", type=DOCUMENT_ERROR)
-            parsed = await workflow.execute_activity(
-                PARSE_DOCUMENT,
-                ParseInput(
-                    project_id=context.project_id, file_id=context.file_id, parsing=context.parsing
-                ),
-                result_type=ParseOutput,
-                task_queue=options.parse_task_queue,
-                start_to_close_timeout=timedelta(seconds=options.parse_timeout_s + 60),
-                heartbeat_timeout=HEARTBEAT_TIMEOUT,
-                retry_policy=retry,
-            )
-            parse_job_id = parsed.parse_job_id
+            if parse_job_id is None:
+                parse_job_id = await self._parse(context, options, retry)
             result = await workflow.execute_activity(
                 CLASSIFY_DOCUMENT,
                 ClassifyInput(rule_set_id=context.rule_set_id, parse_job_id=parse_job_id),
@@ -118,6 +121,24 @@ class ClassifyFileWorkflow:
             retry_policy=PERSIST_RETRY,
         )
         return "COMPLETED"
+
+    async def _parse(
+        self, context: FileJobContext, options: WorkOptions, retry: RetryPolicy
+    ) -> str:
+        if context.file_id is None:
+            raise ApplicationError("the job has no file to classify", type=DOCUMENT_ERROR)
+        parsed: ParseOutput = await workflow.execute_activity(
+            PARSE_DOCUMENT,
+            ParseInput(
+                project_id=context.project_id, file_id=context.file_id, parsing=context.parsing
+            ),
+            result_type=ParseOutput,
+            task_queue=options.parse_task_queue,
+            start_to_close_timeout=timedelta(seconds=options.parse_timeout_s + 60),
+            heartbeat_timeout=HEARTBEAT_TIMEOUT,
+            retry_policy=retry,
+        )
+        return parsed.parse_job_id
 
 
 def _describe_failure(err: ActivityError | ApplicationError) -> tuple[str, str, str | None]:

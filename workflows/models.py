@@ -50,6 +50,7 @@ class FileJobContext(BaseModel):
     file_id: str | None
     rule_set_id: str
     parsing: ParsingOptions
+    input_parse_job_id: str | None = None
     already_finished: bool = False
 
 

@@ -10,16 +10,15 @@ from sqlalchemy import func, select
 from api.deps import Caller, ProjectId, State
 from api.errors import ApiError, invalid, not_found
 from api.launch import start_v1_job, v1_workflow_id
+from api.presenters import result_of
 from api.schemas.classifier_jobs import (
     ResultItemOut,
-    ResultOut,
     ResultsPage,
-    RuleOut,
     V1JobCreate,
     V1JobOut,
     V1ParsingConfiguration,
 )
-from api.schemas.common import CursorPage, PageSize
+from api.schemas.common import CursorPage, PageSize, RuleOut
 from docsort.domain import ClassifyConfig, ParsingOptions, V1JobStatus
 from docsort.logging import get_logger
 from docsort.store import files, jobs
@@ -163,19 +162,12 @@ def _parsing_out(options: ParsingOptions) -> V1ParsingConfiguration:
 
 
 def _item_out(row: ClassifyJob, job_id: str) -> ResultItemOut:
-    result = None
-    if row.status == "COMPLETED" and row.result_confidence is not None:
-        result = ResultOut(
-            type=row.result_type,
-            confidence=row.result_confidence,
-            reasoning=row.result_reasoning or "",
-        )
     return ResultItemOut(
         id=row.id,
         classify_job_id=job_id,
         file_id=row.file_id,
         status=row.status,
-        result=result,
+        result=result_of(row),
         error_message=row.error_message,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -5,28 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import RulesField
+from api.schemas.common import LanguageField, ResultOut, RuleOut, RulesField
 from docsort.domain import ParsingOptions
-from docsort.languages import is_known_language
 
 
-class V1ParsingConfiguration(BaseModel):
+class V1ParsingConfiguration(LanguageField):
     """v1 parsing options: `target_pages` is a 0-based list of page numbers."""
 
     model_config = ConfigDict(extra="forbid")
 
-    lang: str | None = None
     max_pages: int | None = Field(default=None, ge=1)
     target_pages: list[Annotated[int, Field(ge=0)]] | None = None
-
-    @field_validator("lang")
-    @classmethod
-    def _known_lang(cls, value: str | None) -> str | None:
-        if value is not None and not is_known_language(value):
-            raise ValueError(f"unknown language code {value!r}")
-        return value
 
     def to_options(self) -> ParsingOptions:
         """The engine's parsing options (1-based, sorted, de-duplicated pages)."""
@@ -51,13 +42,6 @@ class V1JobCreate(RulesField):
     webhook_configurations: list[dict[str, Any]] | None = None
 
 
-class RuleOut(BaseModel):
-    """A rule as stored."""
-
-    type: str
-    description: str
-
-
 class V1JobOut(BaseModel):
     """A v1 classifier job (`ClassifyJob` in the SDK)."""
 
@@ -73,14 +57,6 @@ class V1JobOut(BaseModel):
     created_at: datetime | None = None
     updated_at: datetime | None = None
     effective_at: datetime | None = None
-
-
-class ResultOut(BaseModel):
-    """The classification of one file."""
-
-    type: str | None
-    confidence: float
-    reasoning: str
 
 
 class ResultItemOut(BaseModel):

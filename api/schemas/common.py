@@ -8,6 +8,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from docsort.domain import Rule
+from docsort.languages import is_known_language
 
 T = TypeVar("T")
 
@@ -26,6 +27,19 @@ class RuleIn(BaseModel):
     def to_domain(self) -> Rule:
         """The rule as the engine sees it."""
         return Rule(type=self.type, description=self.description)
+
+
+class LanguageField(BaseModel):
+    """Mixin validating `lang` against the language table (v1 codes and ISO 639-1)."""
+
+    lang: str | None = None
+
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, value: str | None) -> str | None:
+        if value is not None and not is_known_language(value):
+            raise ValueError(f"unknown language code {value!r}")
+        return value
 
 
 def check_rules(rules: list[RuleIn]) -> list[RuleIn]:
@@ -54,6 +68,21 @@ class RulesField(BaseModel):
     @classmethod
     def _rules(cls, value: list[RuleIn]) -> list[RuleIn]:
         return check_rules(value)
+
+
+class RuleOut(BaseModel):
+    """A rule as stored."""
+
+    type: str
+    description: str
+
+
+class ResultOut(BaseModel):
+    """The classification of one document."""
+
+    type: str | None
+    confidence: float
+    reasoning: str
 
 
 class CursorPage(BaseModel, Generic[T]):

@@ -190,3 +190,20 @@ class ClassifyJob(Timestamps, Base):
         Index("ix_classify_jobs_parent_status", "parent_id", "status"),
         Index("ix_classify_jobs_project_created", "project_id", "created_at", "id"),
     )
+
+
+class Configuration(Timestamps, Base):
+    """A saved product configuration (`cfg-…`), upserted by (project, name, product type)."""
+
+    __tablename__ = "configurations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    product_type: Mapped[str] = mapped_column(String(32))
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "name", "product_type", name="uq_configurations_name"),
+        Index("ix_configurations_project_created", "project_id", "created_at", "id"),
+    )

@@ -1,0 +1,89 @@
+"""Drives docsort's v2 surfaces with the newest llama-cloud SDK (run by its own venv's python).
+
+Usage: python sdk_flow_v2.py --base-url URL --api-key KEY --rules-json JSON
+                             --text-file PATH [--slow-file PATH]
+Prints one JSON object of observations; the test asserts on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+# Imported by name: this file runs in the newest SDK's venv, while type checks see the test venv's.
+SDK: Any = importlib.import_module("llama_cloud")
+
+
+def main() -> None:
+    """Run the flow and print what was observed."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--api-key", required=True)
+    parser.add_argument("--rules-json", required=True)
+    parser.add_argument("--text-file", required=True, type=Path)
+    parser.add_argument("--slow-file", type=Path)
+    args = parser.parse_args()
+    rules = json.loads(args.rules_json)
+    client: Any = SDK.LlamaCloud(base_url=args.base_url, api_key=args.api_key, max_retries=0)
+    seen: dict[str, Any] = {"sdk_version": SDK.__version__}
+
+    with args.text_file.open("rb") as handle:
+        file = client.files.create(file=(args.text_file.name, handle), purpose="classify")
+    seen["file_name"] = client.files.retrieve(file.id).name
+
+    inline = client.classify.create(file_input=file.id, configuration={"rules": rules})
+    done = client.classify.wait_for_completion(inline.id, polling_interval=0.1, backoff="constant")
+    seen["inline"] = {"status": done.status, "type": done.result.type, "parse": done.parse_job_id}
+
+    config = client.configurations.create(
+        name="sdk-219", parameters={"product_type": "classify_v2", "rules": rules}
+    )
+    renamed = client.configurations.update(config.id, name="sdk-219-renamed")
+    seen["config"] = {"same_id": renamed.id == config.id, "name": renamed.name}
+    by_id = client.classify.create(file_input=file.id, configuration_id=config.id)
+    by_id_done = client.classify.wait_for_completion(by_id.id, polling_interval=0.1)
+    seen["by_config"] = {
+        "status": by_id_done.status,
+        "type": by_id_done.result.type,
+        "rules": len(by_id_done.configuration.rules),
+    }
+
+    first = client.classify.create(
+        file_input=file.id, configuration={"rules": rules}, transaction_id="sdk-219-tx"
+    )
+    replay = client.classify.create(
+        file_input=file.id, configuration={"rules": rules[:1]}, transaction_id="sdk-219-tx"
+    )
+    seen["replay_same_id"] = replay.id == first.id
+
+    seen["listed"] = [job.id for job in client.classify.list(page_size=1)]
+    seen["created"] = [inline.id, by_id.id, first.id]
+
+    client.classify.wait_for_completion(first.id, polling_interval=0.1)
+    deleted = client.classify.delete(first.id)
+    seen["deleted"] = deleted.id == first.id
+
+    if args.slow_file:
+        with args.slow_file.open("rb") as handle:
+            slow = client.files.create(file=(args.slow_file.name, handle), purpose="classify")
+        job = client.classify.create(file_input=slow.id, configuration={"rules": rules})
+        status = job.status
+        deadline = time.monotonic() + 30
+        while status != "RUNNING" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            status = client.classify.get(job.id).status
+        seen["slow_status_before_cancel"] = status
+        seen["cancel_status"] = client.classify.cancel(job.id).status
+        time.sleep(3)
+        seen["status_after_cancel"] = client.classify.get(job.id).status
+        seen["cancelled_job"] = job.id
+    client.configurations.delete(config.id)
+    print(json.dumps(seen))
+
+
+if __name__ == "__main__":
+    main()
