@@ -23,7 +23,7 @@ POSTGRES_ADMIN_DSN = os.environ.get(
     "DOCSORT_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test"
 )
 # A small upload limit for the shared stack, so the 413 test sends only a few megabytes.
-TEST_UPLOAD_LIMIT = 2 * 1024 * 1024
+TEST_UPLOAD_LIMIT = 4 * 1024 * 1024
 
 
 def shared_dir() -> Path:

@@ -21,8 +21,8 @@ def sdk_219_python() -> Path:
     return build_client_venv(default_venv_root(), "sdk-2.19.0", SDK_2_19_REQUIREMENTS)
 
 
-def test_newest_sdk_classifies_configures_replays_lists_and_deletes(
-    sdk_219_python: Path, stack: Stack, api_key: str, tmp_path: Path
+def test_newest_sdk_classifies_configures_replays_lists_cancels_and_deletes(
+    sdk_219_python: Path, stack: Stack, api_key: str, tmp_path: Path, datasets_dir: Path
 ) -> None:
     text = tmp_path / "invoice.txt"
     text.write_text(INVOICE_TEXT)
@@ -38,6 +38,8 @@ def test_newest_sdk_classifies_configures_replays_lists_and_deletes(
             json.dumps(RULES),
             "--text-file",
             str(text),
+            "--slow-file",
+            str(datasets_dir / "parsing-corpus" / "files" / "scanned_en.pdf"),
         ],
         capture_output=True,
         text=True,
@@ -54,3 +56,6 @@ def test_newest_sdk_classifies_configures_replays_lists_and_deletes(
     assert seen["replay_same_id"] is True
     assert seen["listed"] == seen["created"]
     assert seen["deleted"] is True
+    assert seen["slow_status_before_cancel"] == "RUNNING"
+    assert seen["cancel_status"] == "CANCELLED"
+    assert seen["status_after_cancel"] == "CANCELLED"

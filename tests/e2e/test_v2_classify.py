@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -243,3 +245,42 @@ def test_bad_v2_requests_get_clear_4xx(stack: Stack, api_key: str) -> None:
         stranger.post(f"/api/v2/classify/{job.id}/cancel", cast_to=object)
     with pytest.raises(NotFoundError):
         stranger.classify.create(file_input=file_id, configuration=INLINE)
+
+
+def test_cancel_of_a_running_job_sticks_and_cancels_the_workflow(
+    stack: Stack, api_key: str, datasets_dir: Path
+) -> None:
+    client = _client(stack, api_key)
+    scan = datasets_dir / "parsing-corpus" / "files" / "scanned_en.pdf"
+    file_id = client.files.create(file=(scan.name, scan.read_bytes()), purpose="classify").id
+    job = client.classify.create(file_input=file_id, configuration=INLINE)
+    deadline = time.monotonic() + 30
+    while client.classify.get(job.id).status != "RUNNING":
+        assert time.monotonic() < deadline, "the job never started"
+        time.sleep(0.05)
+    cancelled: Any = client.post(f"/api/v2/classify/{job.id}/cancel", cast_to=object)
+    assert cancelled["status"] == "CANCELLED"
+    describe = [
+        str(temporal_binary()),
+        "workflow",
+        "describe",
+        "--address",
+        stack.temporal_address,
+        "--workflow-id",
+        f"classify-{job.id}",
+        "--output",
+        "json",
+    ]
+    deadline = time.monotonic() + 60
+    while True:
+        info = json.loads(subprocess.run(describe, capture_output=True, text=True).stdout)
+        status = info["workflowExecutionInfo"]["status"]
+        if status != "WORKFLOW_EXECUTION_STATUS_RUNNING" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert status == "WORKFLOW_EXECUTION_STATUS_CANCELED"
+    after = client.classify.get(job.id)
+    after_status: str = after.status  # SDK 2.13.0's literal lacks CANCELLED; the value is kept
+    assert after_status == "CANCELLED" and after.result is None
+    with pytest.raises(BadRequestError):
+        client.post(f"/api/v2/classify/{job.id}/cancel", cast_to=object)
