@@ -13,6 +13,7 @@ from api.routes import (
     classifier_jobs,
     classify_v2,
     configurations,
+    directories,
     files,
     health,
     parse,
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
         classifier_jobs.router,
         classify_v2.router,
         configurations.router,
+        directories.router,
         parse.router,
     ):
         app.include_router(router)

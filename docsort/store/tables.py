@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -206,4 +207,47 @@ class Configuration(Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("project_id", "name", "product_type", name="uq_configurations_name"),
         Index("ix_configurations_project_created", "project_id", "created_at", "id"),
+    )
+
+
+class Directory(Timestamps, Base):
+    """A folder of files (`dir-…`) that batches run over; deleted softly."""
+
+    __tablename__ = "directories"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    type: Mapped[str] = mapped_column(String(16), default="user")
+    system_metadata: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    __table_args__ = (Index("ix_directories_project_created", "project_id", "created_at", "id"),)
+
+
+class DirectoryFile(Timestamps, Base):
+    """A file placed in a directory (its own `dfl-…` id); `unique_id` is unique among live ones."""
+
+    __tablename__ = "directory_files"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    directory_id: Mapped[str] = mapped_column(ForeignKey("directories.id"))
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    file_id: Mapped[str] = mapped_column(ForeignKey("files.id"))
+    display_name: Mapped[str] = mapped_column(String(1024))
+    unique_id: Mapped[str] = mapped_column(String(1024))
+    metadata_: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSON)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    __table_args__ = (
+        Index("ix_directory_files_listing", "directory_id", "created_at", "id"),
+        Index(
+            "uq_directory_files_live_unique_id",
+            "directory_id",
+            "unique_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
