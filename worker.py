@@ -21,6 +21,7 @@ from docsort.settings import Settings
 from docsort.store.database import Database
 from workflows.batch import BatchWorkflow
 from workflows.classify_file import ClassifyFileWorkflow
+from workflows.parse_file import ParseFileWorkflow
 
 QUEUE_KINDS = ("workflows", "parse", "classify")
 log = get_logger(__name__)
@@ -39,17 +40,21 @@ def build_workers(
     concurrency = settings.worker_max_concurrent_activities
     if "workflows" in chosen:
         persist = PersistActivities(db)
-        listing = ListingActivities(db)
+        listing = ListingActivities(db, settings.parse_max_bytes or settings.max_upload_bytes)
         workers.append(
             Worker(
                 client,
                 task_queue=settings.workflow_task_queue,
-                workflows=[BatchWorkflow, ClassifyFileWorkflow],
+                workflows=[BatchWorkflow, ClassifyFileWorkflow, ParseFileWorkflow],
                 activities=[
                     persist.start_file_job,
                     persist.save_result,
                     persist.save_failure,
                     persist.finish_batch,
+                    persist.mark_batch,
+                    persist.cancel_batch_items,
+                    persist.start_parse_item,
+                    persist.finish_parse_item,
                     listing.list_batch_items,
                 ],
                 max_concurrent_activities=max(concurrency, 20),

@@ -5,18 +5,25 @@ from __future__ import annotations
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from docsort.domain import V1JobStatus
+from docsort.domain import BatchStatus, ParsingOptions, V1JobStatus
 from docsort.logging import get_logger
-from docsort.store import jobs
+from docsort.store import batches, jobs
 from docsort.store.database import Database
 from workflows.models import (
     BATCH_NOT_FINISHED,
+    CANCEL_BATCH_ITEMS,
     FINISH_BATCH,
+    FINISH_PARSE_ITEM,
+    MARK_BATCH,
     SAVE_FAILURE,
     SAVE_RESULT,
     START_FILE_JOB,
+    START_PARSE_ITEM,
     FileJobContext,
     FinishBatchInput,
+    FinishParseItemInput,
+    MarkBatchInput,
+    ParseItemContext,
     SaveFailureInput,
     SaveResultInput,
 )
@@ -96,8 +103,49 @@ class PersistActivities:
     async def finish_batch(self, input: FinishBatchInput) -> str:
         """Write the parent's final status; retried (polling) while a file is still running."""
         async with self.db.write() as session:
-            status = await jobs.finish_v1_job(session, input.parent_id)
-        if status is V1JobStatus.PENDING:
+            if input.parent_kind == "v1_job":
+                status: str = await jobs.finish_v1_job(session, input.parent_id)
+                unfinished = status == V1JobStatus.PENDING
+            else:
+                unfinished = await batches.has_open_items(session, input.parent_id)
+                if not unfinished:
+                    await batches.set_status(session, input.parent_id, BatchStatus.COMPLETED)
+                status = await batches.status_of(session, input.parent_id)
+        if unfinished:
             raise ApplicationError("some files are still being processed", type=BATCH_NOT_FINISHED)
-        log.info("v1 job finished", job_id=input.parent_id, status=status.value)
-        return status.value
+        log.info("parent finished", parent_id=input.parent_id, status=status)
+        return status
+
+    @activity.defn(name=MARK_BATCH)
+    async def mark_batch(self, input: MarkBatchInput) -> None:
+        """A batch is running (first page) or dispatched (every item handed to a child)."""
+        async with self.db.write() as session:
+            await batches.set_status(session, input.parent_id, BatchStatus(input.status))
+
+    @activity.defn(name=CANCEL_BATCH_ITEMS)
+    async def cancel_batch_items(self, input: FinishBatchInput) -> None:
+        """End the open items (and their jobs) of a cancelled batch cancelled."""
+        async with self.db.write() as session:
+            await batches.cancel_open_items(session, input.parent_id)
+        log.info("batch items cancelled", batch_id=input.parent_id)
+
+    @activity.defn(name=START_PARSE_ITEM)
+    async def start_parse_item(self, batch_item_id: str) -> ParseItemContext:
+        """Mark a parse item processing and load its file and parse options."""
+        async with self.db.write() as session:
+            item, batch, started = await batches.start_item(session, batch_item_id)
+        return ParseItemContext(
+            batch_item_id=batch_item_id,
+            project_id=batch.project_id,
+            file_id=item.file_id or "",
+            parsing=ParsingOptions.model_validate(batch.parsing or {}),
+            already_finished=not started,
+        )
+
+    @activity.defn(name=FINISH_PARSE_ITEM)
+    async def finish_parse_item(self, input: FinishParseItemInput) -> None:
+        """Record a parse item's parse job, or why it failed (first terminal status wins)."""
+        async with self.db.write() as session:
+            await batches.finish_item(
+                session, input.batch_item_id, parse_job_id=input.parse_job_id, error=input.error
+            )

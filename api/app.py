@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.limits import UploadSizeLimit
 from api.routes import (
+    batch_processing,
+    batches_v2,
     classifier_jobs,
     classify_v2,
     configurations,
@@ -68,6 +70,8 @@ def create_app(settings: Settings) -> FastAPI:
         classify_v2.router,
         configurations.router,
         directories.router,
+        batch_processing.router,
+        batches_v2.router,
         parse.router,
     ):
         app.include_router(router)

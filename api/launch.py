@@ -9,8 +9,9 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.state import AppState
 from docsort.logging import get_logger
 from docsort.settings import Settings
+from docsort.store.batches import BATCH_PARENT
 from docsort.store.jobs import V1_PARENT
-from docsort.store.tables import ClassifyJob
+from docsort.store.tables import Batch, ClassifyJob
 from workflows.batch import BatchWorkflow
 from workflows.classify_file import ClassifyFileWorkflow
 from workflows.models import BatchInput, ClassifyFileInput, WorkOptions
@@ -23,6 +24,11 @@ def v1_workflow_id(job_id: str) -> str:
     return f"classify-job-{job_id}"
 
 
+def batch_workflow_id(batch_id: str) -> str:
+    """Workflow id of a batch (DESIGN.md §1)."""
+    return f"batch-{batch_id}"
+
+
 def file_job_workflow_id(job_id: str) -> str:
     """Workflow id of a standalone (v2) classify job."""
     return f"classify-{job_id}"
@@ -32,6 +38,8 @@ def workflow_id_of(row: ClassifyJob) -> str:
     """The workflow that runs a per-document job (standalone, or a file of a v1 job)."""
     if row.parent_kind == V1_PARENT and row.parent_id:
         return f"{v1_workflow_id(row.parent_id)}/file-{row.file_id}"
+    if row.parent_kind == BATCH_PARENT and row.parent_id:
+        return f"{batch_workflow_id(row.parent_id)}/file-{row.file_id}"
     return file_job_workflow_id(row.id)
 
 
@@ -94,3 +102,26 @@ async def cancel_workflow(state: AppState, workflow_id: str) -> None:
         if err.status != RPCStatusCode.NOT_FOUND:
             raise
         log.info("no workflow to cancel", workflow_id=workflow_id)
+
+
+async def start_batch(state: AppState, batch: Batch) -> str:
+    """Start (or find) the workflow of a batch."""
+    settings = state.settings
+    workflow_id = batch_workflow_id(batch.id)
+    client = await state.temporal_client()
+    await client.start_workflow(
+        BatchWorkflow.run,
+        BatchInput(
+            parent_kind="batch",
+            parent_id=batch.id,
+            job_type="parse" if batch.job_type == "parse" else "classify",
+            options=work_options(settings),
+            page_size=batch.page_size,
+            continue_as_new_threshold=batch.continue_as_new_threshold,
+            max_in_flight=settings.batch_max_in_flight,
+        ),
+        id=workflow_id,
+        task_queue=settings.workflow_task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    return workflow_id

@@ -82,3 +82,44 @@ def rollup_v1_status(counts: Mapping[FileJobStatus, int]) -> V1JobStatus:
     if completed:
         return V1JobStatus.PARTIAL_SUCCESS
     return V1JobStatus.ERROR
+
+
+class BatchStatus(StrEnum):
+    """Status of a batch (v1 spelling; v2 shows it upper-case, see `v2_batch_status`)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DISPATCHED = "dispatched"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_BATCH_STATUSES = frozenset(
+    {BatchStatus.COMPLETED, BatchStatus.FAILED, BatchStatus.CANCELLED}
+)
+
+
+class ItemStatus(StrEnum):
+    """Status of one item of a batch."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+PROCESSED_ITEM_STATUSES = frozenset({ItemStatus.COMPLETED, ItemStatus.FAILED, ItemStatus.SKIPPED})
+ITEM_STATUS_OF_FILE_JOB = {
+    FileJobStatus.RUNNING: ItemStatus.PROCESSING,
+    FileJobStatus.COMPLETED: ItemStatus.COMPLETED,
+    FileJobStatus.FAILED: ItemStatus.FAILED,
+    FileJobStatus.CANCELLED: ItemStatus.CANCELLED,
+}
+
+
+def v2_batch_status(status: str) -> str:
+    """The v2 spelling of a batch status (dispatched is still RUNNING there)."""
+    return "RUNNING" if status == BatchStatus.DISPATCHED else status.upper()

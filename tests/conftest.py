@@ -24,6 +24,8 @@ POSTGRES_ADMIN_DSN = os.environ.get(
 )
 # A small upload limit for the shared stack, so the 413 test sends only a few megabytes.
 TEST_UPLOAD_LIMIT = 4 * 1024 * 1024
+# Batch items larger than this are skipped (size_limit_exceeded); below the upload limit.
+TEST_PARSE_LIMIT = 3 * 1024 * 1024
 
 
 def shared_dir() -> Path:
@@ -96,7 +98,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, temporal_address: str) -> It
         data_dir=data_dir,
         database_url=sqlite_url(data_dir),
         temporal_address=temporal_address,
-        extra_env={"DOCSORT_MAX_UPLOAD_BYTES": str(TEST_UPLOAD_LIMIT)},
+        extra_env={
+            "DOCSORT_MAX_UPLOAD_BYTES": str(TEST_UPLOAD_LIMIT),
+            "DOCSORT_PARSE_MAX_BYTES": str(TEST_PARSE_LIMIT),
+        },
     ).start()
     try:
         yield running

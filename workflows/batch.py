@@ -7,14 +7,17 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import FailureError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows.classify_file import ClassifyFileWorkflow
     from workflows.models import (
+        CANCEL_BATCH_ITEMS,
         FILE_DONE_SIGNAL,
         FINISH_BATCH,
         LIST_BATCH_ITEMS,
+        MARK_BATCH,
         BatchInput,
         BatchItem,
         BatchState,
@@ -22,10 +25,12 @@ with workflow.unsafe.imports_passed_through():
         FinishBatchInput,
         ListItemsInput,
         ListItemsOutput,
+        MarkBatchInput,
+        ParseFileInput,
     )
+    from workflows.parse_file import ParseFileWorkflow
 
-LIST_TIMEOUT = timedelta(seconds=20)
-FINISH_TIMEOUT = timedelta(seconds=20)
+PERSIST_TIMEOUT = timedelta(seconds=20)
 PERSIST_DEADLINE = timedelta(hours=24)
 PERSIST_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 FINISH_RETRY = RetryPolicy(
@@ -35,12 +40,14 @@ FINISH_RETRY = RetryPolicy(
 
 @workflow.defn(name="BatchWorkflow")
 class BatchWorkflow:
-    """Pages through a parent's items, keeps at most K children in flight, rolls up at the end.
+    """Pages through a parent's members, keeps at most K children in flight, rolls up at the end.
 
-    Children are started concurrently and signal `file_done` with their workflow id when they
-    finish; duplicate signals are harmless. Every `continue_as_new_threshold` dispatched files
-    (or when Temporal suggests it) the workflow continues as new, carrying its cursor and the
-    ids of the children still in flight.
+    The parent is a v1 job (its files are known up front) or a batch (the members of a directory
+    or an item list, recorded as items as they are dispatched). Children are started
+    concurrently and signal `file_done` with their workflow id when they finish; duplicate
+    signals are harmless. Every `continue_as_new_threshold` dispatched files (or when Temporal
+    suggests it) the workflow continues as new, carrying its cursor and the children in flight.
+    Cancelling it cancels the children in flight and ends the open items cancelled.
     """
 
     @workflow.init
@@ -67,7 +74,27 @@ class BatchWorkflow:
 
     @workflow.run
     async def run(self, input: BatchInput) -> str:
-        """Dispatch every item, wait for all children, then write the parent's final status."""
+        """Dispatch every member, wait for all children, then write the parent's final status."""
+        try:
+            if not input.started:
+                await self._mark(input, "running")
+            await self._dispatch_all(input)
+            await self._mark(input, "dispatched")
+            await workflow.wait_condition(lambda: not self._in_flight)
+        except asyncio.CancelledError:
+            await self._cancel_children(input)
+            raise
+        status: str = await workflow.execute_activity(
+            FINISH_BATCH,
+            FinishBatchInput(parent_kind=input.parent_kind, parent_id=input.parent_id),
+            result_type=str,
+            start_to_close_timeout=PERSIST_TIMEOUT,
+            schedule_to_close_timeout=PERSIST_DEADLINE,
+            retry_policy=FINISH_RETRY,
+        )
+        return status
+
+    async def _dispatch_all(self, input: BatchInput) -> None:
         started_this_run = 0
         while True:
             if started_this_run >= input.continue_as_new_threshold or (
@@ -80,54 +107,83 @@ class BatchWorkflow:
                             "cursor": self._cursor,
                             "dispatched": self._dispatched,
                             "in_flight": sorted(self._in_flight),
+                            "started": True,
                         }
                     )
                 )
             limit = min(input.page_size, input.continue_as_new_threshold - started_this_run)
-            page = await workflow.execute_activity(
+            page: ListItemsOutput = await workflow.execute_activity(
                 LIST_BATCH_ITEMS,
                 ListItemsInput(
                     parent_kind=input.parent_kind,
                     parent_id=input.parent_id,
-                    after_position=self._cursor,
+                    cursor=self._cursor,
                     limit=limit,
                 ),
                 result_type=ListItemsOutput,
-                start_to_close_timeout=LIST_TIMEOUT,
+                start_to_close_timeout=PERSIST_TIMEOUT,
                 schedule_to_close_timeout=PERSIST_DEADLINE,
                 retry_policy=PERSIST_RETRY,
             )
             if not page.items:
-                break
+                return
             starts: list[asyncio.Task[None]] = []
             for item in page.items:
-                await workflow.wait_condition(lambda: len(self._in_flight) < input.max_in_flight)
-                child_id = f"{workflow.info().workflow_id}/file-{item.key}"
-                self._in_flight.add(child_id)
-                starts.append(asyncio.create_task(self._start_child(child_id, item, input)))
-                self._cursor = item.position
+                if item.job_id is not None:
+                    await workflow.wait_condition(
+                        lambda: len(self._in_flight) < input.max_in_flight
+                    )
+                    child_id = f"{workflow.info().workflow_id}/file-{item.key}"
+                    self._in_flight.add(child_id)
+                    starts.append(asyncio.create_task(self._start_child(child_id, item, input)))
                 self._dispatched += 1
                 started_this_run += 1
+            self._cursor = page.next_cursor
             await asyncio.gather(*starts)
-        await workflow.wait_condition(lambda: not self._in_flight)
-        status: str = await workflow.execute_activity(
-            FINISH_BATCH,
-            FinishBatchInput(parent_kind=input.parent_kind, parent_id=input.parent_id),
-            result_type=str,
-            start_to_close_timeout=FINISH_TIMEOUT,
-            schedule_to_close_timeout=PERSIST_DEADLINE,
-            retry_policy=FINISH_RETRY,
-        )
-        return status
 
     async def _start_child(self, child_id: str, item: BatchItem, input: BatchInput) -> None:
+        assert item.job_id is not None
+        parent = workflow.info().workflow_id
+        if input.job_type == "parse":
+            await workflow.start_child_workflow(
+                ParseFileWorkflow.run,
+                ParseFileInput(
+                    batch_item_id=item.job_id, options=input.options, parent_workflow_id=parent
+                ),
+                id=child_id,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
+            return
         await workflow.start_child_workflow(
             ClassifyFileWorkflow.run,
             ClassifyFileInput(
-                classify_job_id=item.classify_job_id,
-                options=input.options,
-                parent_workflow_id=workflow.info().workflow_id,
+                classify_job_id=item.job_id, options=input.options, parent_workflow_id=parent
             ),
             id=child_id,
             parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+
+    async def _mark(self, input: BatchInput, status: str) -> None:
+        if input.parent_kind != "batch":
+            return
+        await workflow.execute_activity(
+            MARK_BATCH,
+            MarkBatchInput(parent_kind=input.parent_kind, parent_id=input.parent_id, status=status),
+            start_to_close_timeout=PERSIST_TIMEOUT,
+            schedule_to_close_timeout=PERSIST_DEADLINE,
+            retry_policy=PERSIST_RETRY,
+        )
+
+    async def _cancel_children(self, input: BatchInput) -> None:
+        for child_id in sorted(self._in_flight):
+            try:
+                await workflow.get_external_workflow_handle(child_id).cancel()
+            except FailureError as err:  # already finished: nothing to cancel
+                workflow.logger.info("child %s not cancelled: %s", child_id, err.message)
+        await workflow.execute_activity(
+            CANCEL_BATCH_ITEMS,
+            FinishBatchInput(parent_kind=input.parent_kind, parent_id=input.parent_id),
+            start_to_close_timeout=PERSIST_TIMEOUT,
+            schedule_to_close_timeout=PERSIST_DEADLINE,
+            retry_policy=PERSIST_RETRY,
         )

@@ -11,6 +11,7 @@ from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from docsort.domain import ClassificationResult
+    from workflows.failures import describe_failure
     from workflows.models import (
         CLASSIFY_DOCUMENT,
         DOCUMENT_ERROR,
@@ -96,7 +97,7 @@ class ClassifyFileWorkflow:
                 retry_policy=retry,
             )
         except (ActivityError, ApplicationError) as err:
-            kind, message, failed_parse_job_id = _describe_failure(err)
+            kind, message, failed_parse_job_id = describe_failure(err)
             parse_job_id = parse_job_id or failed_parse_job_id
             await workflow.execute_activity(
                 SAVE_FAILURE,
@@ -139,15 +140,3 @@ class ClassifyFileWorkflow:
             retry_policy=retry,
         )
         return parsed.parse_job_id
-
-
-def _describe_failure(err: ActivityError | ApplicationError) -> tuple[str, str, str | None]:
-    """(kind, message, parse job id) of a failure, as stored on the job and shown to the user."""
-    cause = err.cause if isinstance(err, ActivityError) else err
-    if isinstance(cause, ApplicationError) and cause.type == DOCUMENT_ERROR:
-        details = list(cause.details)
-        kind = str(details[0]) if details else "document"
-        parse_job_id = str(details[1]) if len(details) > 1 and details[1] else None
-        return kind, cause.message, parse_job_id
-    detail = cause.message if isinstance(cause, FailureError) else str(cause or err)
-    return "internal", f"processing failed after retries: {detail}", None

@@ -18,7 +18,11 @@ CLASSIFY_DOCUMENT = "classify_document"
 SAVE_RESULT = "save_result"
 SAVE_FAILURE = "save_failure"
 LIST_BATCH_ITEMS = "list_batch_items"
+MARK_BATCH = "mark_batch"
 FINISH_BATCH = "finish_batch"
+CANCEL_BATCH_ITEMS = "cancel_batch_items"
+START_PARSE_ITEM = "start_parse_item"
+FINISH_PARSE_ITEM = "finish_parse_item"
 
 FILE_DONE_SIGNAL = "file_done"
 DOCUMENT_ERROR = "DocumentError"
@@ -101,47 +105,61 @@ class FileOutcome(BaseModel):
     status: str
 
 
+ParentKind = Literal["v1_job", "batch"]
+
+
 class BatchInput(BaseModel):
     """A parent workflow over many files; the carried fields survive continue-as-new."""
 
-    parent_kind: Literal["v1_job"]
+    parent_kind: ParentKind
     parent_id: str
+    job_type: Literal["classify", "parse"] = "classify"
     options: WorkOptions
     page_size: int = Field(default=100, ge=1, le=1000)
     continue_as_new_threshold: int = Field(default=100, ge=1, le=1000)
     max_in_flight: int = Field(default=20, ge=1)
-    cursor: int = -1
+    cursor: str | None = None
     dispatched: int = 0
     in_flight: list[str] = Field(default_factory=list)
+    started: bool = False
 
 
 class BatchItem(BaseModel):
-    """One file to dispatch: its per-file job and its place in the parent's order."""
+    """One member to dispatch: the id its child works on (None: skipped) and its key."""
 
-    classify_job_id: str
+    job_id: str | None
     key: str
     position: int
 
 
 class ListItemsInput(BaseModel):
-    """The next page of a parent's items after `after_position`."""
+    """The next page of a parent's members after `cursor`."""
 
-    parent_kind: Literal["v1_job"]
+    parent_kind: ParentKind
     parent_id: str
-    after_position: int
+    cursor: str | None
     limit: int
 
 
 class ListItemsOutput(BaseModel):
-    """A page of items; empty when the parent has no more."""
+    """A page of members and the cursor after it; no items when the source is exhausted."""
 
     items: list[BatchItem]
+    next_cursor: str | None
+
+
+class MarkBatchInput(BaseModel):
+    """A batch's progress through running → dispatched."""
+
+    parent_kind: ParentKind
+    parent_id: str
+    status: Literal["running", "dispatched"]
 
 
 class FinishBatchInput(BaseModel):
     """Roll the per-file outcomes up into the parent's final status."""
 
-    parent_kind: Literal["v1_job"]
+    parent_kind: ParentKind
     parent_id: str
 
 
@@ -151,4 +169,30 @@ class BatchState(BaseModel):
     parent_id: str
     dispatched: int
     in_flight: int
-    cursor: int
+    cursor: str | None
+
+
+class ParseFileInput(BaseModel):
+    """Parse one item of a parse batch."""
+
+    batch_item_id: str
+    options: WorkOptions
+    parent_workflow_id: str | None = None
+
+
+class ParseItemContext(BaseModel):
+    """What a parse item needs, loaded when it starts."""
+
+    batch_item_id: str
+    project_id: str
+    file_id: str
+    parsing: ParsingOptions
+    already_finished: bool = False
+
+
+class FinishParseItemInput(BaseModel):
+    """Record how a parse item ended."""
+
+    batch_item_id: str
+    parse_job_id: str | None = None
+    error: str | None = None

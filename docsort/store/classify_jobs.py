@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from docsort import ids
 from docsort.domain import ClassifyConfig, FileJobStatus
+from docsort.store.batches import sync_item_with_job
 from docsort.store.jobs import NON_TERMINAL_FILE_STATUSES, create_rule_set
 from docsort.store.paging import Page, SortKey, fetch_page
 from docsort.store.tables import ClassifyJob, utcnow
@@ -116,7 +117,10 @@ async def cancel_job(session: AsyncSession, job_id: str) -> bool:
         .where(ClassifyJob.id == job_id, ClassifyJob.status.in_(NON_TERMINAL_FILE_STATUSES))
         .values(status=FileJobStatus.CANCELLED, updated_at=utcnow())
     )
-    return bool(getattr(result, "rowcount", 0))
+    cancelled = bool(getattr(result, "rowcount", 0))
+    if cancelled:
+        await sync_item_with_job(session, job_id, FileJobStatus.CANCELLED, None)
+    return cancelled
 
 
 async def fail_job(session: AsyncSession, job_id: str, message: str) -> None:

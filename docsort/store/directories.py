@@ -142,6 +142,16 @@ async def get_file(
     return row
 
 
+async def get_any_file(
+    session: AsyncSession, project_id: str, directory_file_id: str
+) -> DirectoryFile | None:
+    """A live directory file of the project by id, whatever its directory."""
+    row = await session.get(DirectoryFile, directory_file_id)
+    if row is None or row.project_id != project_id or row.deleted_at is not None:
+        return None
+    return row
+
+
 async def list_files(
     session: AsyncSession,
     directory_id: str,

@@ -18,6 +18,7 @@ from docsort.domain import (
     V1JobStatus,
     rollup_v1_status,
 )
+from docsort.store.batches import sync_item_with_job
 from docsort.store.paging import Page, SortKey, fetch_page
 from docsort.store.tables import ClassifyJob, RuleSet, V1Job, utcnow
 
@@ -235,4 +236,7 @@ async def _transition(
         .where(ClassifyJob.id == job_id, ClassifyJob.status.in_(list(from_statuses)))
         .values(status=to_status, updated_at=now, **values)
     )
-    return bool(getattr(result, "rowcount", 0))
+    moved = bool(getattr(result, "rowcount", 0))
+    if moved:
+        await sync_item_with_job(session, job_id, to_status, values.get("error_message"))
+    return moved

@@ -251,3 +251,55 @@ class DirectoryFile(Timestamps, Base):
             postgresql_where=text("deleted_at IS NULL"),
         ),
     )
+
+
+class Batch(Timestamps, Base):
+    """A batch over a directory or a list of items: v1 (`bjb-…`) or v2 (`bat-…`)."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    api: Mapped[str] = mapped_column(String(4))
+    job_type: Mapped[str] = mapped_column(String(16))
+    job_config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    rule_set_id: Mapped[str | None] = mapped_column(ForeignKey("rule_sets.id"))
+    parsing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    configuration_id: Mapped[str | None] = mapped_column(String(64))
+    directory_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    item_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    page_size: Mapped[int] = mapped_column(Integer)
+    continue_as_new_threshold: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    total_items: Mapped[int] = mapped_column(Integer)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_batches_project_created", "project_id", "created_at", "id"),)
+
+
+class BatchItem(Timestamps, Base):
+    """One file taken into a batch, recorded as the batch dispatches it."""
+
+    __tablename__ = "batch_items"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[str] = mapped_column(String(64), index=True)
+    file_id: Mapped[str | None] = mapped_column(String(64))
+    item_name: Mapped[str] = mapped_column(String(1024))
+    status: Mapped[str] = mapped_column(String(16))
+    job_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    skip_reason: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("batch_id", "position", name="uq_batch_items_position"),
+        UniqueConstraint("batch_id", "item_id", name="uq_batch_items_item"),
+        Index("ix_batch_items_batch_status", "batch_id", "status"),
+    )

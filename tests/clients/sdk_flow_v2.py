@@ -81,8 +81,40 @@ def main() -> None:
         time.sleep(3)
         seen["status_after_cancel"] = client.classify.get(job.id).status
         seen["cancelled_job"] = job.id
+    seen["batch"] = _batch(client, config.id, args.text_file)
     client.configurations.delete(config.id)
     print(json.dumps(seen))
+
+
+def _batch(client: Any, configuration_id: str, text_file: Path) -> dict[str, Any]:
+    """A v2 batch over a directory of three copies of the text file, with expand=results."""
+    directory = client.beta.directories.create(name="sdk-219-batch")
+    for i in range(3):
+        client.beta.directories.files.upload(
+            directory.id, upload_file=(f"copy-{i}.txt", text_file.read_bytes() + f" {i}".encode())
+        )
+    batch = client.batches.create(
+        source_directory_id=directory.id,
+        config={"job": {"type": "classify_v2", "configuration_id": configuration_id}},
+    )
+    deadline = time.monotonic() + 60
+    current = client.batches.get(batch.id)
+    while (
+        current.status not in ("COMPLETED", "FAILED", "CANCELLED") and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+        current = client.batches.get(batch.id)
+    expanded = client.batches.get(batch.id, expand=["results"])
+    extra = expanded.model_extra or {}
+    job_ids = [r.job_reference.id for r in expanded.results or [] if r.job_reference]
+    return {
+        "id": batch.id,
+        "status": expanded.status,
+        "type": expanded.config.job.type,
+        "counters": [extra.get(k) for k in ("total_items", "processed_items", "failed_items")],
+        "types": [client.classify.get(job_id).result.type for job_id in job_ids],
+        "listed": [b.id for b in client.batches.list(source_directory_id=directory.id)],
+    }
 
 
 if __name__ == "__main__":

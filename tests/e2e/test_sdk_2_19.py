@@ -56,6 +56,11 @@ def test_newest_sdk_classifies_configures_replays_lists_cancels_and_deletes(
     assert seen["replay_same_id"] is True
     assert seen["listed"] == seen["created"]
     assert seen["deleted"] is True
+    batch = seen["batch"]
+    assert batch["status"] == "COMPLETED" and batch["type"] == "classify_v2"
+    assert batch["counters"] == [3, 3, 0]
+    assert batch["types"] == ["invoice", "invoice", "invoice"]
+    assert batch["listed"] == [batch["id"]]
     assert seen["slow_status_before_cancel"] == "RUNNING"
     assert seen["cancel_status"] == "CANCELLED"
     assert seen["status_after_cancel"] == "CANCELLED"
