@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import FailureError
+from temporalio.exceptions import ActivityError, FailureError, is_cancelled_exception
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -81,7 +81,9 @@ class BatchWorkflow:
             await self._dispatch_all(input)
             await self._mark(input, "dispatched")
             await workflow.wait_condition(lambda: not self._in_flight)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, ActivityError) as err:
+            if not is_cancelled_exception(err):
+                raise
             await self._cancel_children(input)
             raise
         status: str = await workflow.execute_activity(

@@ -7,7 +7,12 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    FailureError,
+    is_cancelled_exception,
+)
 
 with workflow.unsafe.imports_passed_through():
     from docsort.domain import ClassificationResult
@@ -62,7 +67,9 @@ class ClassifyFileWorkflow:
                 status = "already finished"
             else:
                 status = await self._process(input, context)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, ActivityError) as err:
+            if not is_cancelled_exception(err):
+                raise
             await self._tell_parent(input)
             raise
         await self._tell_parent(input)
@@ -97,6 +104,8 @@ class ClassifyFileWorkflow:
                 retry_policy=retry,
             )
         except (ActivityError, ApplicationError) as err:
+            if is_cancelled_exception(err):
+                raise
             kind, message, failed_parse_job_id = describe_failure(err)
             parse_job_id = parse_job_id or failed_parse_job_id
             await workflow.execute_activity(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, FailureError
+from temporalio.exceptions import ActivityError, FailureError, is_cancelled_exception
 
 with workflow.unsafe.imports_passed_through():
     from workflows.failures import describe_failure
@@ -39,7 +39,9 @@ class ParseFileWorkflow:
         """Parse the item's file, record the outcome and signal the parent."""
         try:
             outcome = await self._parse(input)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, ActivityError) as err:
+            if not is_cancelled_exception(err):
+                raise
             await self._tell_parent(input)
             raise
         await self._tell_parent(input)
@@ -74,6 +76,8 @@ class ParseFileWorkflow:
             )
             finish.parse_job_id = parsed.parse_job_id
         except ActivityError as err:
+            if is_cancelled_exception(err):
+                raise
             _, finish.error, finish.parse_job_id = describe_failure(err)
         await workflow.execute_activity(
             FINISH_PARSE_ITEM,

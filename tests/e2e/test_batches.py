@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from llama_cloud import BadRequestError, LlamaCloud, NotFoundError, UnprocessableEntityError
 
 from docsort.devserver import temporal_binary
-from tests.conftest import TEST_PARSE_LIMIT
+from tests.conftest import TEST_PARSE_LIMIT, new_api_key, sqlite_url
 from tests.support.documents import INVOICE_TEXT, MATCH_HTML, RECIPE_TEXT, RULES
 from tests.support.stack import Stack
 
@@ -174,3 +177,97 @@ def _wait(client: LlamaCloud, job_id: str) -> Any:
             return job
         assert time.monotonic() < deadline, f"batch {job_id} still {job.status}"
         time.sleep(0.1)
+
+
+@pytest.fixture
+def narrow_stack(tmp_path: Path, temporal_address: str) -> Iterator[Stack]:
+    """A stack whose batches keep only two files in flight."""
+    stack = Stack(
+        data_dir=tmp_path,
+        database_url=sqlite_url(tmp_path),
+        temporal_address=temporal_address,
+        extra_env={"DOCSORT_BATCH_MAX_IN_FLIGHT": "2", "DOCSORT_MAX_UPLOAD_BYTES": "4000000"},
+    ).start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+def test_cancel_stops_new_files_cancels_running_ones_and_keeps_finished_results(
+    narrow_stack: Stack, datasets_dir: Path
+) -> None:
+    client = _client(narrow_stack, new_api_key(narrow_stack))
+    directory = client.beta.directories.create(name="to-cancel")
+    scan = (datasets_dir / "parsing-corpus" / "files" / "scanned_en.pdf").read_bytes()
+    names = ["a.txt", "b.txt", "scan-1.pdf", "scan-2.pdf", "c.txt", "d.txt", "e.txt", "f.txt"]
+    ids = []
+    for name in names:
+        content = scan if name.endswith(".pdf") else f"{INVOICE_TEXT} {name}".encode()
+        ids.append(
+            client.beta.directories.files.upload(
+                directory.id, upload_file=(name, io.BytesIO(content))
+            ).id
+        )
+    job = client.beta.batch.create(job_config=CLASSIFY_CONFIG, directory_id=directory.id)
+    deadline = time.monotonic() + 60
+    while True:
+        items = {i.item_id: i.status for i in client.beta.batch.job_items.list(job.id).items}
+        if items.get(ids[2]) == "processing" and items.get(ids[3]) == "processing":
+            break
+        assert time.monotonic() < deadline, items
+        time.sleep(0.05)
+    answer = client.beta.batch.cancel(job.id, reason="changed my mind")
+    assert answer.status == "cancelled" and "changed my mind" in answer.message
+    final = _wait(client, job.id)
+    assert final.status == "cancelled"
+    statuses = {i.item_id: i.status for i in client.beta.batch.job_items.list(job.id).items}
+    assert [statuses[i] for i in ids] == ["completed"] * 2 + ["cancelled"] * 6
+    assert final.processed_items == 2
+    for item in client.beta.batch.job_items.list(job.id, status="completed").items:
+        assert item.job_id and client.classify.get(item.job_id).result is not None
+    deadline = time.monotonic() + 30
+    while _closed_as(narrow_stack, f"batch-{job.id}") != "Canceled":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    started_children = _count(narrow_stack, f'WorkflowId STARTS_WITH "batch-{job.id}/"')
+    assert started_children == 4, "no file after the cancel may start"
+
+
+def _count(stack: Stack, query: str) -> int:
+    out = subprocess.run(
+        [
+            str(temporal_binary()),
+            "workflow",
+            "count",
+            "--address",
+            stack.temporal_address,
+            "--query",
+            query,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(out.split(":")[-1])
+
+
+def _closed_as(stack: Stack, workflow_id: str) -> str:
+    out = subprocess.run(
+        [
+            str(temporal_binary()),
+            "workflow",
+            "describe",
+            "--address",
+            stack.temporal_address,
+            "--workflow-id",
+            workflow_id,
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    status: str = json.loads(out)["workflowExecutionInfo"]["status"]
+    return status.removeprefix("WORKFLOW_EXECUTION_STATUS_").capitalize()
