@@ -323,7 +323,7 @@ async def items_of(
         .where(BatchItem.item_id == item_id, Batch.project_id == project_id)
         .order_by(BatchItem.created_at)
     )
-    return [(item, batch) for item, batch in rows.tuples().all()]
+    return [(item, batch) for item, batch in rows.all()]
 
 
 @dataclass(frozen=True)
@@ -357,7 +357,7 @@ async def _directory_members(
                 and_(DirectoryFile.created_at == created_at, DirectoryFile.id > last_id),
             )
         )
-    rows = (await session.execute(statement)).tuples().all()
+    rows = list((await session.execute(statement)).all())
     members = [
         _Member(
             item_id=entry.id,
