@@ -8,6 +8,7 @@ import contextlib
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from docsort.settings import Settings
@@ -54,6 +55,29 @@ def _parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     _common(migrate)
     migrate.set_defaults(run=_run_migrate)
+
+    classify = commands.add_parser(
+        "classify", help="classify local files (folders recursively) through a running docsort"
+    )
+    classify.add_argument("paths", nargs="+", type=Path, help="files and folders")
+    classify.add_argument("--rules", required=True, type=Path, help="JSON or YAML list of rules")
+    classify.add_argument("--mode", choices=["FAST", "MULTIMODAL"], default="FAST")
+    classify.add_argument(
+        "--output", type=Path, help="results.csv or results.jsonl (default: CSV on stdout)"
+    )
+    classify.add_argument(
+        "--base-url", help="docsort API URL (default: DOCSORT_BASE_URL, else `docsort up`'s)"
+    )
+    classify.add_argument(
+        "--api-key", help="API key (default: DOCSORT_API_KEY, else `docsort up`'s)"
+    )
+    classify.add_argument(
+        "--cancel-on-interrupt",
+        action="store_true",
+        help="Ctrl-C cancels the batch without asking (default without a terminal: leave it)",
+    )
+    _common(classify)
+    classify.set_defaults(run=_run_classify)
 
     keys = commands.add_parser("keys", help="manage API keys")
     key_commands = keys.add_subparsers(dest="keys_command", required=True)
@@ -129,6 +153,50 @@ def _run_worker(settings: Settings, args: argparse.Namespace) -> None:
 
     with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):
         asyncio.run(_main())
+
+
+def _run_classify(settings: Settings, args: argparse.Namespace) -> None:
+    from docsort import folder_client as fc
+
+    run: fc.FolderRun | None = None
+    try:
+        target = fc.resolve_target(args.base_url, args.api_key, settings)
+        rules = fc.load_rules(args.rules)
+        files = fc.collect_files(args.paths)
+        run = fc.FolderRun(target)
+        directory_id, paths = run.upload(files)
+        batch_id = run.start(directory_id, rules, args.mode)
+        print(f"batch {batch_id} started over {len(files)} files", file=sys.stderr)
+        try:
+            job = run.wait()
+        except KeyboardInterrupt:
+            _interrupted(run, batch_id, args.cancel_on_interrupt)
+            sys.exit(fc.EXIT_RUN_FAILED)
+        if job["status"] != "completed":
+            raise fc.RunFailed(
+                f"batch {batch_id} ended {job['status']}: {job.get('error_message')}"
+            )
+        rows = run.rows(paths)
+        fc.write_rows(rows, args.output)
+    except fc.RunFailed as exc:
+        print(f"docsort classify: {exc}", file=sys.stderr)
+        sys.exit(fc.EXIT_RUN_FAILED)
+    failed = sum(1 for row in rows if row.error)
+    if failed:
+        print(f"{failed} of {len(rows)} files could not be classified", file=sys.stderr)
+    sys.exit(fc.EXIT_SOME_FAILED if failed else fc.EXIT_ALL_CLASSIFIED)
+
+
+def _interrupted(run: Any, batch_id: str, cancel_without_asking: bool) -> None:
+    cancel = cancel_without_asking
+    if not cancel and sys.stdin.isatty():
+        answer = input(f"\ncancel batch {batch_id}? [y/N] ").strip().lower()
+        cancel = answer in ("y", "yes")
+    if cancel:
+        run.cancel()
+        print(f"batch {batch_id} cancelled", file=sys.stderr)
+    else:
+        print(f"\nbatch {batch_id} keeps running on the server", file=sys.stderr)
 
 
 def _run_up(settings: Settings, _: argparse.Namespace) -> None:

@@ -20,6 +20,8 @@ from docsort.settings import Settings
 from docsort.store.migrate import upgrade_database
 from docsort.temporal import EMBEDDED_ADDRESS_FILE
 
+API_URL_FILE = "api-url"
+
 log = get_logger(__name__)
 STOP_GRACE_S = 20.0
 API_READY_TIMEOUT_S = 60.0
@@ -88,6 +90,7 @@ def run_stack(settings: Settings) -> int:
         api = group.start("api", [sys.executable, "-m", "docsort", "api"], env)
         api_url = f"http://{settings.host}:{api_port}"
         _wait_for_api(api_url, api)
+        (data_dir / API_URL_FILE).write_text(api_url)
         _announce(settings, api_url, ui_url, temporal_address, api_port, key)
         while not stopping:
             exited = group.exited()
@@ -101,6 +104,7 @@ def run_stack(settings: Settings) -> int:
     finally:
         group.stop()
         (data_dir / EMBEDDED_ADDRESS_FILE).unlink(missing_ok=True)
+        (data_dir / API_URL_FILE).unlink(missing_ok=True)
 
 
 def _start_temporal(
