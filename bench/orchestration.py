@@ -13,7 +13,6 @@ import asyncio
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -22,73 +21,12 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docsort.classifiers.factory import build_classifier
+from bench.common import PeakRss, make_files, plain_loop
 from docsort.devserver import dev_server_command, wait_until_healthy
-from docsort.domain import Rule
 from docsort.logging import configure_logging
-from docsort.parsing.models import ParseLimits, ParseRequest
-from docsort.parsing.sandbox import parse_document
 from docsort.settings import Settings
-from tests.support.documents import INVOICE_TEXT, MATCH_HTML, RECIPE_TEXT, RULES
+from tests.support.documents import RULES
 from tests.support.stack import Stack, free_port
-
-
-class PeakRss:
-    """Samples the resident memory of a process tree in the background; keeps the peak."""
-
-    def __init__(self, process: psutil.Process) -> None:
-        self.process = process
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                tree = [self.process, *self.process.children(recursive=True)]
-                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree))
-            except psutil.Error:
-                pass
-            time.sleep(0.1)
-
-    def stop(self) -> float:
-        """Stop sampling; the peak in MB."""
-        self._stop.set()
-        self._thread.join()
-        return self.peak / 1e6
-
-
-def make_files(directory: Path, count: int) -> list[Path]:
-    """`count` small text files of three kinds."""
-    texts = [INVOICE_TEXT, RECIPE_TEXT, MATCH_HTML]
-    paths = []
-    for i in range(count):
-        path = directory / f"doc-{i:04d}.{'html' if i % 3 == 2 else 'txt'}"
-        path.write_text(f"{texts[i % 3]}\nreference {i}\n")
-        paths.append(path)
-    return paths
-
-
-def baseline(paths: list[Path], concurrency: int) -> float:
-    """Files/s of the plain loop: sandboxed parse + classify, `concurrency` at a time."""
-    settings = Settings()
-    classifier = build_classifier(settings)
-    rules = [Rule(**r) for r in RULES]
-    limits = ParseLimits(memory_mb=settings.parse_memory_mb, timeout_s=settings.parse_timeout_s)
-
-    async def one(path: Path, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            parsed = await asyncio.to_thread(parse_document, path, ParseRequest(), limits)
-            await asyncio.to_thread(classifier.classify, parsed.text, rules)
-
-    async def run() -> None:
-        gate = asyncio.Semaphore(concurrency)
-        await asyncio.gather(*(one(p, gate) for p in paths))
-
-    start = time.perf_counter()
-    asyncio.run(run())
-    return len(paths) / (time.perf_counter() - start)
 
 
 def through_stack(paths: list[Path], work: Path) -> tuple[float, float, float, float]:
@@ -153,7 +91,7 @@ def main() -> None:
         work = Path(tmp)
         (work / "docs").mkdir()
         paths = make_files(work / "docs", args.files)
-        base = baseline(paths, concurrency)
+        base = plain_loop(paths, concurrency)
         print(f"plain loop:  {base:.1f} files/s (concurrency {concurrency})")
         stack_rate, worker_mb, api_mb, temporal_mb = through_stack(paths, work)
         print(f"full stack:  {stack_rate:.1f} files/s")
