@@ -124,6 +124,32 @@ def test_up_serves_everything_and_keeps_state_across_restarts(tmp_path: Path) ->
             f"{again['api']}/api/v1/classifier/jobs/{job['id']}/results", headers=headers
         ).json()
         assert results["items"][0]["result"]["type"] == "invoice"
+        folder = tmp_path / "folder"
+        folder.mkdir()
+        (folder / "bill.txt").write_text("invoice: amount due 40 EUR, tax 8 EUR, payment terms")
+        rules = tmp_path / "rules.json"
+        rules.write_text(
+            '[{"type": "invoice", "description": "a bill with an amount due and tax"}]'
+        )
+        local = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "docsort",
+                "classify",
+                str(folder),
+                "--rules",
+                str(rules),
+                "--data-dir",
+                str(data_dir),
+            ],
+            env={k: v for k, v in os.environ.items() if not k.startswith("DOCSORT_")},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert local.returncode == 0, local.stderr
+        assert "bill.txt,invoice," in local.stdout
         new_key = (
             subprocess.run(
                 [
