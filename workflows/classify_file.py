@@ -36,6 +36,8 @@ with workflow.unsafe.imports_passed_through():
         WorkOptions,
     )
 
+# Status writes run as local activities (no task-queue round trip); they are idempotent, so the
+# rerun of a group after a worker crash changes nothing.
 PERSIST_TIMEOUT = timedelta(seconds=20)
 PERSIST_DEADLINE = timedelta(hours=24)
 PERSIST_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
@@ -55,7 +57,7 @@ class ClassifyFileWorkflow:
         before the workflow ends as cancelled.
         """
         try:
-            context = await workflow.execute_activity(
+            context = await workflow.execute_local_activity(
                 START_FILE_JOB,
                 input.classify_job_id,
                 result_type=FileJobContext,
@@ -108,7 +110,7 @@ class ClassifyFileWorkflow:
                 raise
             kind, message, failed_parse_job_id = describe_failure(err)
             parse_job_id = parse_job_id or failed_parse_job_id
-            await workflow.execute_activity(
+            await workflow.execute_local_activity(
                 SAVE_FAILURE,
                 SaveFailureInput(
                     classify_job_id=input.classify_job_id,
@@ -121,7 +123,7 @@ class ClassifyFileWorkflow:
                 retry_policy=PERSIST_RETRY,
             )
             return "FAILED"
-        await workflow.execute_activity(
+        await workflow.execute_local_activity(
             SAVE_RESULT,
             SaveResultInput(
                 classify_job_id=input.classify_job_id, parse_job_id=parse_job_id, result=result
