@@ -27,6 +27,9 @@ from docsort.settings import Settings
 from tests.support.documents import RULES
 from tests.support.stack import Stack
 
+# The production pattern on two cores: workflows in one process, parse and classify in another.
+WORKER_QUEUES = ["workflows", "parse,classify"]
+
 
 def through_batch(paths: list[Path], work: Path) -> dict[str, float]:
     """Files/s of a directory batch through the stack, and the figures around it."""
@@ -38,9 +41,10 @@ def through_batch(paths: list[Path], work: Path) -> dict[str, float]:
     )
     try:
         temporal_rss = PeakRss(psutil.Process(server.process.pid))
-        stack.start()
+        stack.start(worker_queues=WORKER_QUEUES)
         assert stack.api is not None
         worker_rss = PeakRss(psutil.Process(stack.workers[0].pid))
+        activity_worker_rss = PeakRss(psutil.Process(stack.workers[1].pid))
         api_rss = PeakRss(psutil.Process(stack.api.pid))
         settings = Settings(data_dir=stack.data_dir, database_url=stack.database_url)
         key = asyncio.run(create_key(settings, "bench"))
@@ -69,7 +73,7 @@ def through_batch(paths: list[Path], work: Path) -> dict[str, float]:
         histories = server.history_lengths(f'WorkflowId = "batch-{job["id"]}"')
         return {
             "files_per_s": len(paths) / elapsed,
-            "worker_mb": worker_rss.stop(),
+            "worker_mb": worker_rss.stop() + activity_worker_rss.stop(),
             "api_mb": api_rss.stop(),
             "temporal_mb": temporal_rss.stop(),
             "largest_history": float(max(histories or [0])),

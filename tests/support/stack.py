@@ -58,19 +58,25 @@ class Stack:
             **self.extra_env,
         }
 
-    def start(self, *, with_worker: bool = True) -> Stack:
-        """Migrate the database, then start the API (and a worker) and wait until ready."""
+    def start(self, *, with_worker: bool = True, worker_queues: list[str] | None = None) -> Stack:
+        """Migrate the database, then start the API and workers and wait until ready.
+
+        `worker_queues` starts one worker per entry (e.g. `["workflows", "parse,classify"]`);
+        by default one worker polls every queue.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
         upgrade_database(self.database_url)
         self.api = self._spawn("api", "api")
         if with_worker:
-            self.start_worker()
+            for queues in worker_queues or [None]:
+                self.start_worker(queues)
         self.wait_ready()
         return self
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
-        """Start one more worker process."""
-        process = self._spawn(f"worker-{len(self.workers)}", "worker")
+    def start_worker(self, queues: str | None = None) -> subprocess.Popen[bytes]:
+        """Start one more worker process (polling `queues`, default all)."""
+        extra = ["--queues", queues] if queues else []
+        process = self._spawn(f"worker-{len(self.workers)}", "worker", *extra)
         self.workers.append(process)
         return process
 
@@ -107,10 +113,10 @@ class Stack:
                 process.kill()
                 process.wait()
 
-    def _spawn(self, name: str, command: str) -> subprocess.Popen[bytes]:
+    def _spawn(self, name: str, command: str, *extra: str) -> subprocess.Popen[bytes]:
         log = (self.data_dir / f"{name}.log").open("ab")
         return subprocess.Popen(
-            [sys.executable, "-m", "docsort", command],
+            [sys.executable, "-m", "docsort", command, *extra],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
