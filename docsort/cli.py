@@ -164,13 +164,13 @@ def _run_classify(settings: Settings, args: argparse.Namespace) -> None:
         rules = fc.load_rules(args.rules)
         files = fc.collect_files(args.paths)
         run = fc.FolderRun(target)
-        directory_id, paths = run.upload(files)
-        batch_id = run.start(directory_id, rules, args.mode)
-        print(f"batch {batch_id} started over {len(files)} files", file=sys.stderr)
         try:
+            directory_id, paths = run.upload(files)
+            batch_id = run.start(directory_id, rules, args.mode)
+            print(f"batch {batch_id} started over {len(files)} files", file=sys.stderr)
             job = run.wait()
         except KeyboardInterrupt:
-            _interrupted(run, batch_id, args.cancel_on_interrupt)
+            _interrupted(run, args.cancel_on_interrupt)
             sys.exit(fc.EXIT_RUN_FAILED)
         if job["status"] != "completed":
             raise fc.RunFailed(
@@ -187,7 +187,11 @@ def _run_classify(settings: Settings, args: argparse.Namespace) -> None:
     sys.exit(fc.EXIT_SOME_FAILED if failed else fc.EXIT_ALL_CLASSIFIED)
 
 
-def _interrupted(run: Any, batch_id: str, cancel_without_asking: bool) -> None:
+def _interrupted(run: Any, cancel_without_asking: bool) -> None:
+    batch_id = run.batch_id
+    if batch_id is None:
+        print("\ninterrupted before the batch started; nothing runs on the server", file=sys.stderr)
+        return
     cancel = cancel_without_asking
     if not cancel and sys.stdin.isatty():
         answer = input(f"\ncancel batch {batch_id}? [y/N] ").strip().lower()

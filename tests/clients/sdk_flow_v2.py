@@ -104,6 +104,11 @@ def _batch(client: Any, configuration_id: str, text_file: Path) -> dict[str, Any
     ):
         time.sleep(0.1)
         current = client.batches.get(batch.id)
+    try:
+        client.batches.cancel(batch.id)
+        cancel_finished = "accepted"
+    except SDK.BadRequestError as err:
+        cancel_finished = f"refused {err.status_code}"
     expanded = client.batches.get(batch.id, expand=["results"])
     extra = expanded.model_extra or {}
     job_ids = [r.job_reference.id for r in expanded.results or [] if r.job_reference]
@@ -114,6 +119,7 @@ def _batch(client: Any, configuration_id: str, text_file: Path) -> dict[str, Any
         "counters": [extra.get(k) for k in ("total_items", "processed_items", "failed_items")],
         "types": [client.classify.get(job_id).result.type for job_id in job_ids],
         "listed": [b.id for b in client.batches.list(source_directory_id=directory.id)],
+        "cancel_finished": cancel_finished,
     }
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import yaml
 
 from docsort.folder_client import load_rules
@@ -118,3 +120,51 @@ def test_all_classified_exits_zero_with_json_lines_and_bad_rules_exit_one(
 def test_dataset_rules_files_load_as_they_are(datasets_dir: Path) -> None:
     rules = load_rules(datasets_dir / "bbc_news" / "rules.json")
     assert len(rules) == 5 and {"type", "description"} == set(rules[0])
+
+
+def test_interrupt_without_a_terminal_leaves_the_batch_running_unless_asked_to_cancel(
+    stack: Stack, api_key: str, tmp_path: Path, datasets_dir: Path
+) -> None:
+    scan = datasets_dir / "parsing-corpus" / "files" / "scanned_en.pdf"
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"scan-{i}.pdf").write_bytes(scan.read_bytes())
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps(RULES))
+    env = {**os.environ, "DOCSORT_BASE_URL": stack.base_url, "DOCSORT_API_KEY": api_key}
+    for extra, expected in (([], "keeps running"), (["--cancel-on-interrupt"], "cancelled")):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "docsort",
+                "classify",
+                str(folder),
+                "--rules",
+                str(rules),
+                *extra,
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        started = ""
+        while "started" not in started:
+            started = process.stderr.readline()
+            assert started, "the CLI ended before starting its batch"
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=60)
+        assert process.returncode == 1
+        assert expected in rest
+        batch_id = started.split()[1]
+        status = httpx.get(
+            f"{stack.base_url}/api/v1/beta/batch-processing/{batch_id}",
+            headers={"Authorization": f"Bearer {api_key}"},
+        ).json()["job"]["status"]
+        assert status == ("cancelled" if extra else "running") or (
+            not extra and status in ("dispatched", "completed")
+        )

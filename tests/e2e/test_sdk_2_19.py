@@ -61,6 +61,7 @@ def test_newest_sdk_classifies_configures_replays_lists_cancels_and_deletes(
     assert batch["counters"] == [3, 3, 0]
     assert batch["types"] == ["invoice", "invoice", "invoice"]
     assert batch["listed"] == [batch["id"]]
+    assert batch["cancel_finished"] == "refused 400"
     assert seen["slow_status_before_cancel"] == "RUNNING"
     assert seen["cancel_status"] == "CANCELLED"
     assert seen["status_after_cancel"] == "CANCELLED"

@@ -12,9 +12,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # CI clones the repository beside the shared/ folder, as on the development machine.
 CORPUS_DIR = REPO_ROOT.parent / "shared" / "datasets" / "parsing-corpus" / "files"
 
-# Manifest kinds the first cut extracts text from (born-digital PDFs: kind pdf, expect text).
-TEXT_KINDS = frozenset({"txt", "md", "csv", "html"})
-
 ManifestEntry = dict[str, Any]
 
 
@@ -27,22 +24,11 @@ def load_manifest() -> list[ManifestEntry]:
     return entries
 
 
-def yields_text(entry: ManifestEntry) -> bool:
-    """Whether this cut must extract the entry's phrases (text, HTML, born-digital PDF)."""
-    if entry["kind"] in TEXT_KINDS:
-        return True
-    return bool(entry["kind"] == "pdf" and entry["expect"] == "text")
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrise `corpus_entry` over every manifest file and `text_entry` over the files
-    this cut extracts text from."""
+    """Parametrise `corpus_entry` over every manifest file."""
     if "corpus_entry" in metafunc.fixturenames:
         entries = load_manifest()
         metafunc.parametrize("corpus_entry", entries, ids=[e["file"] for e in entries])
-    if "text_entry" in metafunc.fixturenames:
-        entries = [e for e in load_manifest() if yields_text(e)]
-        metafunc.parametrize("text_entry", entries, ids=[e["file"] for e in entries])
 
 
 @pytest.fixture(scope="session")

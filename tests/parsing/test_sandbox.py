@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
 import pytest
 
+from docsort.parsing import forkserver
 from docsort.parsing.dispatch import parse_path
 from docsort.parsing.errors import DocumentError
 from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
-from docsort.parsing.sandbox import parse_document
-
-ALL = ParseRequest()
-LIMITS = ParseLimits()
-
-
-def no_children_left() -> bool:
-    """No sandbox child of this process is alive (other test fixtures may run processes)."""
-    children = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if "docsort.parsing.child" in " ".join(child.cmdline()):
-                children.append(child)
-        except psutil.Error:
-            continue
-    return children == []
+from docsort.parsing.sandbox import parse_document, parse_document_with_usage
+from tests.parsing.support import ALL, LIMITS, no_children_left, sandbox_children
 
 
 def test_sandboxed_parse_returns_the_same_document_as_in_process(corpus_dir: Path) -> None:
@@ -192,3 +184,132 @@ def test_parses_from_several_threads_at_once_each_get_their_own_result(
     assert "LATIN1-MARKER" in documents[2].text
     assert "200.50" in documents[3].text
     assert no_children_left()
+
+
+# --- the zygote -----------------------------------------------------------------------------------
+
+
+def test_parsing_a_small_file_costs_milliseconds_once_the_zygote_runs(corpus_dir: Path) -> None:
+    parse_document(corpus_dir / "notes.txt", ALL, LIMITS)
+
+    _, usage = parse_document_with_usage(corpus_dir / "notes.txt", ALL, LIMITS)
+
+    assert usage.elapsed_s < 0.1
+
+
+def test_zygote_that_died_is_replaced_and_parsing_goes_on(corpus_dir: Path) -> None:
+    old_pid = forkserver.shared_server().pid
+    assert old_pid is not None
+    os.kill(old_pid, signal.SIGKILL)
+    _wait_until(lambda: not psutil.pid_exists(old_pid) or _is_zombie(old_pid))
+
+    document = parse_document(corpus_dir / "notes.txt", ALL, LIMITS)
+
+    assert "DS-00500" in document.text
+    assert forkserver.shared_server().pid != old_pid
+    assert no_children_left()
+
+
+def test_zygote_that_stops_answering_is_replaced(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(forkserver, "_GRACE_S", 0.5)
+    monkeypatch.setattr(forkserver, "_STOP_TIMEOUT_S", 0.5)
+    old_pid = forkserver.shared_server().pid
+    assert old_pid is not None
+    os.kill(old_pid, signal.SIGSTOP)  # alive, but it will never answer again
+    started = time.monotonic()
+
+    document = parse_document(corpus_dir / "notes.txt", ALL, ParseLimits(timeout_s=1.0))
+
+    assert "DS-00500" in document.text
+    assert time.monotonic() - started < 5.0
+    assert forkserver.shared_server().pid != old_pid
+    _wait_until(lambda: not psutil.pid_exists(old_pid) or _is_zombie(old_pid))
+    assert no_children_left()
+
+
+def test_zygote_killed_mid_parse_takes_its_children_along(tmp_path: Path) -> None:
+    fifo = tmp_path / "never-written.pdf"
+    os.mkfifo(fifo)
+    zygote = forkserver.shared_server()
+    assert zygote.pid is not None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(parse_document, fifo, ALL, ParseLimits(timeout_s=2.0))
+        _wait_until(lambda: len(sandbox_children()) == 1)
+        (child,) = sandbox_children()
+        os.kill(zygote.pid, signal.SIGKILL)
+
+        with pytest.raises(DocumentError) as caught:
+            pending.result(timeout=30)
+
+    # The call went to a fresh zygote, whose child hung on the FIFO until the timeout.
+    assert caught.value.kind == "resource_limit"
+    assert not psutil.pid_exists(child.pid) or _is_zombie(child.pid)
+    assert no_children_left()
+
+
+def test_temporary_files_of_a_killed_child_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
+
+    with pytest.raises(DocumentError):
+        parse_document(_fifo(tmp_path), ALL, ParseLimits(timeout_s=0.5))
+
+    assert list(temp_root.iterdir()) == []
+
+
+def test_zygote_and_its_children_stop_at_interpreter_exit(tmp_path: Path) -> None:
+    script = (
+        "import threading, time\n"
+        "from pathlib import Path\n"
+        "from docsort.parsing import forkserver\n"
+        "from docsort.parsing.models import ParseLimits, ParseRequest\n"
+        "from docsort.parsing.sandbox import parse_document\n"
+        "from tests.parsing.support import sandbox_children\n"
+        "def hang():\n"
+        f"    parse_document(Path({str(_fifo(tmp_path))!r}), ParseRequest(), "
+        "ParseLimits(timeout_s=60))\n"
+        "threading.Thread(target=hang, daemon=True).start()\n"
+        "while not sandbox_children():\n"
+        "    time.sleep(0.01)\n"
+        "print('PIDS', forkserver._server.pid, sandbox_children()[0].pid, flush=True)\n"
+    )
+    started = time.monotonic()
+
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        timeout=30,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+    (line,) = [line for line in finished.stdout.splitlines() if line.startswith(b"PIDS ")]
+    zygote_pid, child_pid = (int(pid) for pid in line.split()[1:])
+    assert time.monotonic() - started < 20
+    _wait_until(lambda: not psutil.pid_exists(zygote_pid) and not psutil.pid_exists(child_pid))
+
+
+def _fifo(directory: Path) -> Path:
+    fifo = directory / "never-written.txt"
+    if not fifo.exists():
+        os.mkfifo(fifo)
+    return fifo
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def _wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.01)

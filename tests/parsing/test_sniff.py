@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import zipfile
 from pathlib import Path
 from typing import Any
+
+import pytest
+import xlwt
+from PIL import Image
 
 from docsort.parsing.sniff import detect_type
 
@@ -95,3 +100,51 @@ def test_unknown_binary_formats_are_named_by_libmagic(tmp_path: Path) -> None:
 
     assert detected.kind == "other"
     assert "zlib" in detected.description.lower()
+
+
+@pytest.mark.parametrize(
+    ("image_format", "kind"),
+    [("PNG", "png"), ("JPEG", "jpeg"), ("TIFF", "tiff"), ("WEBP", "webp"), ("BMP", "bmp")],
+)
+def test_supported_image_formats_are_detected(tmp_path: Path, image_format: str, kind: str) -> None:
+    path = tmp_path / "picture.pdf"
+    Image.new("L", (32, 32), 200).save(path, format=image_format)
+
+    assert detect_type(path).kind == kind
+
+
+def test_xls_workbook_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "book.docx"
+    book = xlwt.Workbook()
+    book.add_sheet("Sheet").write(0, 0, "cell")
+    book.save(str(path))
+
+    assert detect_type(path).kind == "xls"
+
+
+def test_office_zip_is_recognised_by_its_parts_whatever_their_order(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    # libmagic only looks at the first entries: behind a few metadata parts it gives up.
+    reordered = tmp_path / "report.zip"
+    with (
+        zipfile.ZipFile(corpus_dir / "report.docx") as source,
+        zipfile.ZipFile(reordered, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        names = source.namelist()
+        first = [name for name in names if name.startswith(("docProps/", "customXml/"))]
+        for name in first + [name for name in reversed(names) if name not in first]:
+            target.writestr(name, source.read(name))
+
+    detected = detect_type(reordered)
+
+    assert (detected.kind, detected.description) == ("docx", "Word document (DOCX)")
+
+
+def test_opendocument_spreadsheet_is_detected_by_its_mimetype_entry(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+
+    assert detect_type(path).kind == "ods"

@@ -68,7 +68,7 @@ class Stack:
         upgrade_database(self.database_url)
         self.api = self._spawn("api", "api")
         if with_worker:
-            for queues in worker_queues or [None]:
+            for queues in worker_queues or [""]:
                 self.start_worker(queues)
         self.wait_ready()
         return self
