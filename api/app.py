@@ -20,12 +20,14 @@ from api.routes import (
     health,
     parse,
     projects,
+    webhooks,
 )
 from api.state import AppState, load_signing_key
 from docsort.blobs import blob_store_from_settings
 from docsort.logging import get_logger
 from docsort.settings import Settings
 from docsort.store.database import Database
+from docsort.webhooks.guard import AllowList
 
 log = get_logger(__name__)
 
@@ -40,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
             db=Database.from_settings(settings),
             blobs=blob_store_from_settings(settings),
             signing_key=load_signing_key(settings),
+            webhook_allow=AllowList.parse(settings.webhook_allowed_networks),
         )
         try:
             await state.temporal_client()
@@ -73,6 +76,9 @@ def create_app(settings: Settings) -> FastAPI:
         batch_processing.router,
         batches_v2.router,
         parse.router,
+        webhooks.router,
+        webhooks.v2_router,
+        webhooks.deliveries_router,
     ):
         app.include_router(router)
     return app

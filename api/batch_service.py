@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import ApiError, invalid, not_found
 from api.launch import batch_workflow_id, cancel_workflow, start_batch
 from api.state import AppState
+from api.webhook_endpoints import dumped, resolve_endpoints
 from docsort import ids
 from docsort.domain import BatchStatus, ClassifyConfig, ParsingOptions
 from docsort.logging import get_logger
@@ -35,10 +36,20 @@ class BatchRequest:
     item_ids: list[str] | None
     page_size: int
     continue_as_new_threshold: int
+    webhook_configurations: list[dict[str, Any]] | None = None
+    webhook_configuration_ids: list[str] | None = None
 
 
 async def create(state: AppState, request: BatchRequest) -> Batch:
     """Fix the batch's membership (counted now), store it and start its workflow."""
+    async with state.db.read() as session:
+        endpoints = await resolve_endpoints(
+            state,
+            session,
+            request.project_id,
+            request.webhook_configurations,
+            request.webhook_configuration_ids,
+        )
     async with state.db.write() as session:
         total = await _count_members(session, request)
         rule_set_id = None
@@ -62,6 +73,7 @@ async def create(state: AppState, request: BatchRequest) -> Batch:
             page_size=request.page_size,
             continue_as_new_threshold=request.continue_as_new_threshold,
             total_items=total,
+            webhooks=dumped(endpoints),
         )
     try:
         await start_batch(state, row)

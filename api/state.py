@@ -12,6 +12,7 @@ from docsort.blobs import BlobStore
 from docsort.settings import Settings
 from docsort.store.database import Database
 from docsort.temporal import connect
+from docsort.webhooks.guard import AllowList
 
 SECRET_FILE = "secret"
 
@@ -26,6 +27,7 @@ class AppState:
     signing_key: bytes
     temporal: Client | None = None
     temporal_error: str | None = field(default=None)
+    webhook_allow: AllowList = field(default_factory=AllowList)
     _connect_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def temporal_client(self) -> Client:

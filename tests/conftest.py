@@ -101,6 +101,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, temporal_address: str) -> It
         extra_env={
             "DOCSORT_MAX_UPLOAD_BYTES": str(TEST_UPLOAD_LIMIT),
             "DOCSORT_PARSE_MAX_BYTES": str(TEST_PARSE_LIMIT),
+            "DOCSORT_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
         },
     ).start()
     try:

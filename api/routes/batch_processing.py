@@ -68,6 +68,8 @@ async def create_batch(
             configuration_id=None,
             directory_id=body.directory_id,
             item_ids=body.item_ids,
+            webhook_configurations=body.webhook_configurations,
+            webhook_configuration_ids=body.webhook_configuration_ids,
             page_size=body.page_size,
             continue_as_new_threshold=body.continue_as_new_threshold or body.page_size,
         ),

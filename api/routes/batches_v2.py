@@ -68,6 +68,8 @@ async def create_batch(
             configuration_id=saved.id,
             directory_id=body.source_directory_id,
             item_ids=None,
+            webhook_configurations=body.webhook_configurations,
+            webhook_configuration_ids=body.webhook_configuration_ids,
             page_size=page_size,
             continue_as_new_threshold=page_size,
         ),

@@ -19,6 +19,7 @@ from api.schemas.classifier_jobs import (
     V1ParsingConfiguration,
 )
 from api.schemas.common import CursorPage, PageSize, RuleOut
+from api.webhook_endpoints import dumped, resolve_endpoints
 from docsort.domain import ClassifyConfig, ParsingOptions, V1JobStatus
 from docsort.logging import get_logger
 from docsort.store import files, jobs
@@ -41,6 +42,10 @@ async def create_job(
     _check_file_ids(body.file_ids, state.settings.v1_max_files)
     parsing = (body.parsing_configuration or V1ParsingConfiguration()).to_options()
     config = ClassifyConfig(rules=[r.to_domain() for r in body.rules], mode="FAST", parsing=parsing)
+    async with state.db.read() as session:
+        endpoints = await resolve_endpoints(
+            state, session, project_id, body.webhook_configurations, None
+        )
     async with state.db.write() as session:
         found = await files.existing_file_ids(session, project_id, body.file_ids)
         missing = [(i, f) for i, f in enumerate(body.file_ids) if f not in found]
@@ -54,6 +59,7 @@ async def create_job(
             user_id=caller.key_id,
             config=config,
             file_ids=body.file_ids,
+            webhooks=dumped(endpoints),
         )
     try:
         await start_v1_job(state, job.id)

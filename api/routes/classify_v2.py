@@ -20,6 +20,7 @@ from api.schemas.classify import (
 )
 from api.schemas.common import CursorPage, PageSize
 from api.state import AppState
+from api.webhook_endpoints import dumped, resolve_endpoints
 from docsort.domain import TERMINAL_FILE_STATUSES, ClassifyConfig, FileJobStatus
 from docsort.logging import get_logger
 from docsort.store import classify_jobs, configurations, files, jobs, parse_jobs
@@ -49,6 +50,10 @@ async def create_classify_job(
                     replay, await jobs.get_rule_set(session, replay.rule_set_id)
                 )
     file_input, input_type = _document_input(body)
+    async with state.db.read() as session:
+        endpoints = await resolve_endpoints(
+            state, session, project_id, body.webhook_configurations, body.webhook_configuration_ids
+        )
     async with state.db.write() as session:
         config, configuration_id = await _resolve_configuration(session, project_id, body)
         file_id, parse_job_id = await _resolve_input(session, project_id, file_input, input_type)
@@ -64,6 +69,7 @@ async def create_classify_job(
                 file_id=file_id,
                 parse_job_id=parse_job_id,
                 transaction_id=body.transaction_id,
+                webhooks=dumped(endpoints),
             ),
         )
         if not created:

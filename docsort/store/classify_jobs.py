@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,7 @@ class NewClassifyJob:
     file_id: str | None
     parse_job_id: str | None
     transaction_id: str | None
+    webhooks: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ async def create_or_get(session: AsyncSession, new: NewClassifyJob) -> tuple[Cla
         parse_job_id=new.parse_job_id,
         status=FileJobStatus.PENDING,
         transaction_id=new.transaction_id,
+        webhooks=new.webhooks,
     )
     try:
         async with session.begin_nested():

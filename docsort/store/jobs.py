@@ -77,6 +77,7 @@ async def create_v1_job(
     user_id: str,
     config: ClassifyConfig,
     file_ids: Sequence[str],
+    webhooks: list[dict[str, Any]] | None = None,
 ) -> V1Job:
     """A v1 job and one pending classify job per file, in the order of `file_ids`."""
     rule_set = await create_rule_set(session, project_id, config)
@@ -87,6 +88,7 @@ async def create_v1_job(
         rule_set_id=rule_set.id,
         status=V1JobStatus.PENDING,
         file_count=len(file_ids),
+        webhooks=webhooks,
     )
     session.add(job)
     now = utcnow()

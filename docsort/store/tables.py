@@ -156,6 +156,7 @@ class V1Job(Timestamps, Base):
     file_count: Mapped[int] = mapped_column(Integer)
     error_message: Mapped[str | None] = mapped_column(Text)
     effective_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    webhooks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_v1_jobs_project_created", "project_id", "created_at", "id"),)
 
@@ -184,6 +185,7 @@ class ClassifyJob(Timestamps, Base):
     parent_kind: Mapped[str | None] = mapped_column(String(16))
     parent_id: Mapped[str | None] = mapped_column(String(64))
     position: Mapped[int | None] = mapped_column(Integer)
+    webhooks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (
         UniqueConstraint("project_id", "transaction_id", name="uq_classify_jobs_transaction"),
@@ -276,6 +278,7 @@ class Batch(Timestamps, Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    webhooks: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_batches_project_created", "project_id", "created_at", "id"),)
 
@@ -303,3 +306,41 @@ class BatchItem(Timestamps, Base):
         UniqueConstraint("batch_id", "item_id", name="uq_batch_items_item"),
         Index("ix_batch_items_batch_status", "batch_id", "status"),
     )
+
+
+class WebhookConfig(Timestamps, Base):
+    """A saved webhook endpoint (`whc-…`) that jobs and batches reference by id."""
+
+    __tablename__ = "webhook_configs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    events: Mapped[list[str] | None] = mapped_column(JSON)
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    output_format: Mapped[str | None] = mapped_column(String(8))
+    signing_secret: Mapped[str | None] = mapped_column(String(512))
+
+    __table_args__ = (
+        Index("ix_webhook_configs_project_created", "project_id", "created_at", "id"),
+    )
+
+
+class WebhookDelivery(Base):
+    """One attempt to deliver an event to an endpoint."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    object_id: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2048))
+    attempt: Mapped[int] = mapped_column(Integer)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (Index("ix_webhook_deliveries_object", "object_id", "created_at", "id"),)

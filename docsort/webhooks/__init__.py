@@ -1,0 +1,1 @@
+"""Webhooks: endpoints configured on jobs and batches, their events, and the address guard."""
