@@ -16,7 +16,8 @@ from activities.persist import PersistActivities
 from docsort.blobs import blob_store_from_settings
 from docsort.classifiers.factory import build_classifier
 from docsort.logging import get_logger
-from docsort.parsing.models import ParseLimits
+from docsort.parsing.forkserver import shared_server
+from docsort.parsing.limits import parse_limits
 from docsort.settings import Settings
 from docsort.store.database import Database
 from workflows.batch import BatchWorkflow
@@ -61,12 +62,8 @@ def build_workers(
             )
         )
     if "parse" in chosen:
-        limits = ParseLimits(
-            memory_mb=settings.parse_memory_mb,
-            timeout_s=settings.parse_timeout_s,
-            max_text_chars=settings.parse_max_text_chars,
-        )
-        parse = ParseActivities(db, blobs, limits)
+        shared_server()  # start the parsing zygote now, not on the first document
+        parse = ParseActivities(db, blobs, parse_limits(settings))
         workers.append(
             Worker(
                 client,

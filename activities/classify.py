@@ -40,7 +40,11 @@ class ClassifyActivities:
             )
         key = parse_job.text_blob_key
         text = await asyncio.to_thread(load_parsed_text, self.blobs, key)
-        return await in_thread_with_heartbeat(self.classifier.classify, text, config.rules)
+        result = await in_thread_with_heartbeat(self.classifier.classify, text, config.rules)
+        if parse_job.warnings:
+            notes = "; ".join(parse_job.warnings)
+            result = result.model_copy(update={"reasoning": f"{result.reasoning} Note: {notes}."})
+        return result
 
     async def _config(self, rule_set_id: str) -> ClassifyConfig:
         cached = self._configs.get(rule_set_id)

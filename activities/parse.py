@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 from activities.heartbeat import in_thread_with_heartbeat
 from docsort.blobs import BlobStore
 from docsort.domain import FileJobStatus, ParsingOptions
+from docsort.languages import tesseract_language
 from docsort.logging import get_logger
 from docsort.parsed_text import encode_pages, parsed_text_key
 from docsort.parsing.errors import DocumentError
@@ -70,7 +71,11 @@ class ParseActivities:
         return await self._save(job, parsed)
 
     async def _parse_with_heartbeat(self, blob_key: str, options: ParsingOptions) -> ParsedDocument:
-        request = ParseRequest(pages=options.pages, max_pages=options.max_pages)
+        request = ParseRequest(
+            pages=options.pages,
+            max_pages=options.max_pages,
+            lang=tesseract_language(options.lang),
+        )
         return await in_thread_with_heartbeat(self._parse_blob, blob_key, request)
 
     def _parse_blob(self, blob_key: str, request: ParseRequest) -> ParsedDocument:
@@ -88,7 +93,9 @@ class ParseActivities:
         await asyncio.to_thread(self.blobs.put_bytes, key, body)
         pages = [p.number for p in parsed.pages]
         async with self.db.write() as session:
-            await parse_jobs.complete_parse_job(session, job.id, key, parsed.page_count, pages)
+            await parse_jobs.complete_parse_job(
+                session, job.id, key, parsed.page_count, pages, parsed.warnings
+            )
         log.info(
             "document parsed",
             workflow_id=activity.info().workflow_id,
@@ -96,6 +103,7 @@ class ParseActivities:
             file_id=job.file_id,
             detected_type=parsed.detected_type,
             pages=len(pages),
+            warnings=parsed.warnings,
         )
         return ParseOutput(parse_job_id=job.id, page_count=parsed.page_count, pages=pages)
 

@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(default=2048, ge=64)
     parse_timeout_s: float = Field(default=120.0, gt=0)
     parse_max_text_chars: int = Field(default=5_000_000, ge=1000)
+    parse_max_pixels: int = Field(
+        default=50_000_000, ge=1, description="pixels of one page for OCR"
+    )
+    parse_max_image_pixels: int = Field(default=100_000_000, ge=1, description="image size cap")
+    parse_ocr_page_timeout_s: float = Field(default=30.0, gt=0)
+    parse_ocr_dpi: int = Field(default=300, ge=50, le=600)
+    parse_zip_max_uncompressed_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
+    parse_zip_max_ratio: float = Field(default=200.0, gt=1)
+    parse_zip_max_entries: int = Field(default=10_000, ge=1)
+    parse_email_max_depth: int = Field(default=3, ge=0)
+    parse_email_max_attachments: int = Field(default=20, ge=0)
+    parse_email_max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     activity_max_attempts: int = Field(default=5, ge=1)
     worker_max_concurrent_activities: int = Field(default=4, ge=1)
 

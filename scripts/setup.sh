@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(libmagic1 python3-venv)
+# OCR languages: English, German, Russian, Chinese (simplified) and Arabic by default; add more
+# with DOCSORT_OCR_PACKS="fra spa …" (Debian package suffixes of tesseract-ocr-*).
+OCR_PACKS=(eng deu rus chi-sim ara ${DOCSORT_OCR_PACKS:-})
+SYSTEM_PACKAGES=(libmagic1 python3-venv tesseract-ocr "${OCR_PACKS[@]/#/tesseract-ocr-}")
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

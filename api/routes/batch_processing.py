@@ -34,7 +34,7 @@ from api.schemas.classifier_jobs import V1ParsingConfiguration
 from api.state import AppState
 from docsort.domain import ClassifyConfig, ItemStatus, ParsingOptions
 from docsort.languages import is_known_language
-from docsort.page_ranges import parse_page_ranges
+from docsort.parsing.pages import parse_page_ranges
 from docsort.store import batches
 from docsort.store.tables import Batch, ClassifyJob
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import LanguageField, ResultOut, RuleOut, RulesField
 from docsort.domain import ParsingOptions
+from docsort.parsing.pages import pages_from_v1
 
 
 class V1ParsingConfiguration(LanguageField):
@@ -21,7 +22,7 @@ class V1ParsingConfiguration(LanguageField):
 
     def to_options(self) -> ParsingOptions:
         """The engine's parsing options (1-based, sorted, de-duplicated pages)."""
-        pages = sorted({p + 1 for p in self.target_pages}) if self.target_pages else None
+        pages = pages_from_v1(self.target_pages) if self.target_pages else None
         return ParsingOptions(lang=self.lang or "en", max_pages=self.max_pages, pages=pages)
 
     @classmethod

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import LanguageField, ResultOut, RuleOut, RulesField
 from docsort.domain import ClassifyConfig, ParsingOptions
-from docsort.page_ranges import parse_page_ranges
+from docsort.parsing.pages import parse_page_ranges
 
 
 class V2ParsingConfiguration(LanguageField):

@@ -1,8 +1,9 @@
-"""The sandbox child: `python -m docsort.parsing.child` parses one document and exits.
+"""The sandbox child: parses one document under a memory limit and reports on a pipe.
 
-Protocol: a `ChildJob` as JSON on stdin; a `ChildOutcome` as JSON on stdout; exit status 0.
-Anything else (a traceback and status 1, `EXIT_MEMORY`, a signal) tells the parent the child
-failed. Only the modules needed to read the job are imported before the memory limit is set.
+Two ways in: forked by the zygote (`docsort.parsing.zygote`, the normal path) or started as
+`python -m docsort.parsing.child` (a `ChildJob` as JSON on stdin, the outcome on stdout).
+Either way the outcome is a `ChildOutcome` as JSON and exit status 0; anything else (a
+traceback and status 1, `EXIT_MEMORY`, a signal) tells the parent the child failed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import os
 import resource
 import sys
+import traceback
 
 from pydantic import BaseModel
 
@@ -19,6 +21,11 @@ from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
 
 # Exit status when the child ran out of memory without being able to report it.
 EXIT_MEMORY = 3
+# Exit status after an unexpected exception (its traceback went to stderr).
+EXIT_CRASH = 1
+# CPU seconds a sandbox process may use beyond the wall-clock timeout (a backstop for a
+# process that outlives its parent: the wall clock is enforced by the parent).
+_CPU_MARGIN_S = 5
 
 
 class ChildJob(BaseModel):
@@ -38,16 +45,34 @@ class ChildOutcome(BaseModel):
 
 
 def main() -> int:
-    """Run one job from stdin; return the exit status."""
+    """Run one job from stdin, report on stdout; return the exit status."""
     # Keep the real stdout for the result; stray C-level prints go to stderr instead.
     result_fd = os.dup(sys.stdout.fileno())
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     job = ChildJob.model_validate_json(sys.stdin.buffer.read())
-    _limit_resources(job.limits)
+    limit_resources(job.limits)
+    return run_job(job, result_fd)
+
+
+def limit_resources(limits: ParseLimits) -> None:
+    """Cap this process (and the OCR processes it starts) before it touches the document."""
+    address_space = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    cpu = int(limits.timeout_s) + _CPU_MARGIN_S
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + _CPU_MARGIN_S))
+
+
+def run_job(job: ChildJob, result_fd: int) -> int:
+    """Parse, write the outcome to `result_fd` (closed after) and return the exit status."""
     payload: bytes | None = None
-    # A MemoryError is reported after the `with`, once the failed parse's memory is released.
-    with contextlib.suppress(MemoryError):
-        payload = _run(job).model_dump_json().encode("utf-8")
+    try:
+        # A MemoryError is reported after the `with`, once the failed parse's memory is freed.
+        with contextlib.suppress(MemoryError):
+            payload = _run(job).model_dump_json().encode("utf-8")
+    except Exception:
+        traceback.print_exc()
+        return EXIT_CRASH
     if payload is None:
         payload = _memory_outcome(job.limits)
         if not payload:
@@ -55,12 +80,6 @@ def main() -> int:
     with os.fdopen(result_fd, "wb") as result:
         result.write(payload)
     return 0
-
-
-def _limit_resources(limits: ParseLimits) -> None:
-    address_space = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def _run(job: ChildJob) -> ChildOutcome:

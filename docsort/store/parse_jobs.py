@@ -52,7 +52,12 @@ async def get_parse_job(session: AsyncSession, parse_job_id: str) -> ParseJob | 
 
 
 async def complete_parse_job(
-    session: AsyncSession, parse_job_id: str, text_blob_key: str, page_count: int, pages: list[int]
+    session: AsyncSession,
+    parse_job_id: str,
+    text_blob_key: str,
+    page_count: int,
+    pages: list[int],
+    warnings: list[str] | None = None,
 ) -> None:
     """Record the extracted text's location and the pages it covers."""
     row = await session.get(ParseJob, parse_job_id)
@@ -62,6 +67,7 @@ async def complete_parse_job(
     row.text_blob_key = text_blob_key
     row.page_count = page_count
     row.pages = pages
+    row.warnings = warnings or None
     row.error_kind = None
     row.error_message = None
     row.updated_at = utcnow()

@@ -134,6 +134,7 @@ class ParseJob(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(16))
     page_count: Mapped[int | None] = mapped_column(Integer)
     pages: Mapped[list[int] | None] = mapped_column(JSON)
+    warnings: Mapped[list[str] | None] = mapped_column(JSON)
     text_blob_key: Mapped[str | None] = mapped_column(String(512))
     error_kind: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)

@@ -284,3 +284,15 @@ def test_cancel_of_a_running_job_sticks_and_cancels_the_workflow(
     assert after_status == "CANCELLED" and after.result is None
     with pytest.raises(BadRequestError):
         client.post(f"/api/v2/classify/{job.id}/cancel", cast_to=object)
+
+
+def test_a_missing_ocr_language_falls_back_to_english_and_says_so(
+    stack: Stack, api_key: str, datasets_dir: Path
+) -> None:
+    client = _client(stack, api_key)
+    scan = datasets_dir / "parsing-corpus" / "files" / "scan_en.png"
+    file_id = client.files.create(file=(scan.name, scan.read_bytes()), purpose="classify").id
+    config: Any = {"rules": RULES, "parsing_configuration": {"lang": "is"}}
+    done = _wait(client, client.classify.create(file_input=file_id, configuration=config).id)
+    assert done.status == "COMPLETED" and done.result is not None
+    assert "not installed" in done.result.reasoning and "English" in done.result.reasoning

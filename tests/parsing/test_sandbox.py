@@ -250,15 +250,17 @@ def test_zygote_killed_mid_parse_takes_its_children_along(tmp_path: Path) -> Non
 
 
 def test_temporary_files_of_a_killed_child_are_removed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     temp_root = tmp_path / "tmp"
     temp_root.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
 
-    with pytest.raises(DocumentError):
-        parse_document(_fifo(tmp_path), ALL, ParseLimits(timeout_s=0.5))
+    # Killed in the middle of OCR, with the page image written to its temporary directory.
+    with pytest.raises(DocumentError) as caught:
+        parse_document(corpus_dir / "scan_en.png", ALL, ParseLimits(timeout_s=0.4))
 
+    assert caught.value.kind == "resource_limit"
     assert list(temp_root.iterdir()) == []
 
 

@@ -1,4 +1,4 @@
-"""Plain text (txt, md, csv): decode BOM → UTF-8 → cp1252, refuse NUL bytes."""
+"""Plain text (txt, md, csv): decode BOM → UTF-16 → UTF-8 → cp1252, refuse NUL bytes."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from docsort.parsing.errors import DocumentError
 from docsort.parsing.extractors import Extracted, TextBudget, clean_text
 from docsort.parsing.models import ParsedPage, ParseLimits, ParseRequest
 from docsort.parsing.pages import select_pages
+from docsort.parsing.sniff import bomless_utf16_encoding
 
 # Longest first: the UTF-32 LE BOM begins with the UTF-16 LE one.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -56,13 +57,17 @@ def extract_text(path: Path, request: ParseRequest, limits: ParseLimits) -> Extr
 
 
 def decode_bytes(data: bytes, *, complete: bool = True, declared: str | None = None) -> str:
-    """Decode text: a BOM wins, then the `declared` charset, then UTF-8, then cp1252.
+    """Decode text: a BOM wins, then UTF-16 recognised by its NUL bytes, then the `declared`
+    charset, then UTF-8, then cp1252.
 
     `complete=False` means `data` was cut off, so a character split at the end is dropped.
     """
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return _decode(data[len(bom) :], encoding, "replace", complete)
+    utf16 = bomless_utf16_encoding(data)
+    if utf16 is not None:
+        return _decode(data, utf16, "replace", complete)
     for encoding in [name for name in (declared, "utf-8") if name is not None]:
         try:
             return _decode(data, encoding, "strict", complete)
