@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         default=8, ge=1, le=64, description="chunks (~250 tokens each) read per document, first"
     )
     classifier_threads: int = Field(
-        default=2, ge=1, le=64, description="inference threads of the hybrid engine's model"
+        default=2, ge=1, le=64, description="inference threads of the hybrid engine's MiniLM model"
     )
     classifier_temperature: float | None = Field(
         default=None, gt=0, description="softmax temperature; default: the engine's fitted value"

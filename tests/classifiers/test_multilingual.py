@@ -7,6 +7,7 @@ multilang_de_ru_zh_ar.pdf in place (they are generated invoices) against rules w
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -55,8 +56,8 @@ def pages() -> dict[str, str]:
     return {lang: document[i].get_textpage().get_text_range() for i, lang in enumerate(LANGUAGES)}
 
 
-def engine(models: str) -> HybridClassifier:
-    built = build_classifier(Settings(classifier_models=models))  # type: ignore[arg-type]
+def engine(models: Literal["minilm+use", "minilm"]) -> HybridClassifier:
+    built = build_classifier(Settings(classifier_models=models))
     assert isinstance(built, HybridClassifier)
     return built
 
