@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import io
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,16 +21,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from llama_cloud import LlamaCloud
 
+from bench.common import TemporalServer
 from docsort.bootstrap import create_key
 from docsort.classifiers.factory import build_classifier
-from docsort.devserver import dev_server_command, wait_until_healthy
 from docsort.domain import Rule
 from docsort.logging import configure_logging
 from docsort.parsing.models import ParseLimits, ParseRequest
 from docsort.parsing.sandbox import parse_document
 from docsort.settings import Settings
 from tests.support.documents import INVOICE_TEXT, RULES
-from tests.support.stack import Stack, free_port
+from tests.support.stack import Stack
 
 POLL_S = 0.02
 
@@ -60,20 +59,13 @@ def direct(path: Path, jobs: int) -> list[float]:
 
 def through_service(path: Path, jobs: int, work: Path) -> list[float]:
     """Seconds from create to COMPLETED of v2 jobs through the SDK on the real stack."""
-    port = free_port()
-    temporal = subprocess.Popen(
-        dev_server_command(work / "temporal.db", port, free_port()),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"127.0.0.1:{port}"
+    server = TemporalServer(work)
     stack = Stack(
         data_dir=work / "data",
         database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
-        temporal_address=address,
+        temporal_address=server.address,
     )
     try:
-        wait_until_healthy(address, temporal)
         stack.start()
         settings = Settings(data_dir=stack.data_dir, database_url=stack.database_url)
         key = asyncio.run(create_key(settings, "bench"))
@@ -97,8 +89,7 @@ def through_service(path: Path, jobs: int, work: Path) -> list[float]:
         return times
     finally:
         stack.stop()
-        temporal.terminate()
-        temporal.wait(30)
+        server.stop()
 
 
 def main() -> None:

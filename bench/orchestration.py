@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,31 +20,23 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PeakRss, make_files, plain_loop
-from docsort.devserver import dev_server_command, wait_until_healthy
+from bench.common import PeakRss, TemporalServer, make_files, plain_loop
 from docsort.logging import configure_logging
 from docsort.settings import Settings
 from tests.support.documents import RULES
-from tests.support.stack import Stack, free_port
+from tests.support.stack import Stack
 
 
 def through_stack(paths: list[Path], work: Path) -> tuple[float, float, float, float]:
     """Files/s of a v1 job through the real stack, and the peak RSS of worker, API, Temporal."""
-    port = free_port()
-    temporal = subprocess.Popen(
-        dev_server_command(work / "temporal.db", port, free_port()),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    address = f"127.0.0.1:{port}"
+    server = TemporalServer(work)
     stack = Stack(
         data_dir=work / "data",
         database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
-        temporal_address=address,
+        temporal_address=server.address,
     )
     try:
-        wait_until_healthy(address, temporal)
-        temporal_rss = PeakRss(psutil.Process(temporal.pid))
+        temporal_rss = PeakRss(psutil.Process(server.process.pid))
         stack.start()
         assert stack.api is not None
         worker_rss = PeakRss(psutil.Process(stack.workers[0].pid))
@@ -76,8 +67,7 @@ def through_stack(paths: list[Path], work: Path) -> tuple[float, float, float, f
         return len(paths) / elapsed, worker_rss.stop(), api_rss.stop(), temporal_rss.stop()
     finally:
         stack.stop()
-        temporal.terminate()
-        temporal.wait(30)
+        server.stop()
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows.classify_file import ClassifyFileWorkflow
+    from workflows.common import PERSIST_DEADLINE, PERSIST_RETRY, PERSIST_TIMEOUT
     from workflows.models import (
         CANCEL_BATCH_ITEMS,
         FILE_DONE_SIGNAL,
@@ -30,9 +31,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.parse_file import ParseFileWorkflow
 
-PERSIST_TIMEOUT = timedelta(seconds=20)
-PERSIST_DEADLINE = timedelta(hours=24)
-PERSIST_RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))
 FINISH_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=2), maximum_interval=timedelta(seconds=30)
 )
