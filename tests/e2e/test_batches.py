@@ -45,21 +45,7 @@ def _directory(client: LlamaCloud, count: int) -> tuple[str, dict[str, str]]:
 
 
 def _runs(stack: Stack, workflow_id: str) -> int:
-    out = subprocess.run(
-        [
-            str(temporal_binary()),
-            "workflow",
-            "count",
-            "--address",
-            stack.temporal_address,
-            "--query",
-            f'WorkflowId = "{workflow_id}"',
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return int(out.split(":")[-1])
+    return _count(stack, f'WorkflowId = "{workflow_id}"')
 
 
 def test_directory_batch_completes_with_exact_counters_across_continue_as_new(
