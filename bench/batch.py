@@ -9,7 +9,6 @@ Run: `python bench/batch.py [--files 2000]` (10,000 and 100,000 are documented i
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import tempfile
 import time
@@ -20,12 +19,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PeakRss, TemporalServer, make_files, plain_loop
-from docsort.bootstrap import create_key
+from bench.common import PeakRss, make_files, plain_loop, running_stack
 from docsort.logging import configure_logging
 from docsort.settings import Settings
 from tests.support.documents import RULES
-from tests.support.stack import Stack
 
 # The production pattern on two cores: workflows in one process, parse and classify in another.
 WORKER_QUEUES = ["workflows", "parse,classify"]
@@ -33,21 +30,13 @@ WORKER_QUEUES = ["workflows", "parse,classify"]
 
 def through_batch(paths: list[Path], work: Path) -> dict[str, float]:
     """Files/s of a directory batch through the stack, and the figures around it."""
-    server = TemporalServer(work)
-    stack = Stack(
-        data_dir=work / "data",
-        database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
-        temporal_address=server.address,
-    )
-    try:
+    with running_stack(work, WORKER_QUEUES) as running:
+        server, stack, key = running.server, running.stack, running.key
         temporal_rss = PeakRss(psutil.Process(server.process.pid))
-        stack.start(worker_queues=WORKER_QUEUES)
         assert stack.api is not None
         worker_rss = PeakRss(psutil.Process(stack.workers[0].pid))
         activity_worker_rss = PeakRss(psutil.Process(stack.workers[1].pid))
         api_rss = PeakRss(psutil.Process(stack.api.pid))
-        settings = Settings(data_dir=stack.data_dir, database_url=stack.database_url)
-        key = asyncio.run(create_key(settings, "bench"))
         with httpx.Client(
             base_url=stack.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=120
         ) as http:
@@ -79,9 +68,6 @@ def through_batch(paths: list[Path], work: Path) -> dict[str, float]:
             "largest_history": float(max(histories or [0])),
             "parent_runs": float(len(histories)),
         }
-    finally:
-        stack.stop()
-        server.stop()
 
 
 def main() -> None:

@@ -8,12 +8,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from docsort.bootstrap import create_key
 from docsort.classifiers.factory import build_classifier
 from docsort.devserver import dev_server_command, temporal_binary, wait_until_healthy
 from docsort.domain import Rule
@@ -21,7 +25,7 @@ from docsort.parsing.models import ParseLimits, ParseRequest
 from docsort.parsing.sandbox import parse_document
 from docsort.settings import Settings
 from tests.support.documents import INVOICE_TEXT, MATCH_HTML, RECIPE_TEXT, RULES
-from tests.support.stack import free_port
+from tests.support.stack import Stack, free_port
 
 
 class PeakRss:
@@ -124,3 +128,30 @@ class TemporalServer:
         """Stop the server."""
         self.process.terminate()
         self.process.wait(60)
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    """A Temporal server, docsort's API and workers on it, and an API key."""
+
+    server: TemporalServer
+    stack: Stack
+    key: str
+
+
+@contextmanager
+def running_stack(work: Path, worker_queues: list[str] | None = None) -> Iterator[RunningStack]:
+    """Start everything under `work` (SQLite), yield it, and stop it all at the end."""
+    server = TemporalServer(work)
+    stack = Stack(
+        data_dir=work / "data",
+        database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
+        temporal_address=server.address,
+    )
+    try:
+        stack.start(worker_queues=worker_queues)
+        settings = Settings(data_dir=stack.data_dir, database_url=stack.database_url)
+        yield RunningStack(server, stack, asyncio.run(create_key(settings, "bench")))
+    finally:
+        stack.stop()
+        server.stop()

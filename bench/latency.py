@@ -9,7 +9,6 @@ Run: `python bench/latency.py [--jobs 50]`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
 import statistics
 import sys
@@ -21,8 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from llama_cloud import LlamaCloud
 
-from bench.common import TemporalServer
-from docsort.bootstrap import create_key
+from bench.common import running_stack
 from docsort.classifiers.factory import build_classifier
 from docsort.domain import Rule
 from docsort.logging import configure_logging
@@ -30,7 +28,6 @@ from docsort.parsing.models import ParseLimits, ParseRequest
 from docsort.parsing.sandbox import parse_document
 from docsort.settings import Settings
 from tests.support.documents import INVOICE_TEXT, RULES
-from tests.support.stack import Stack
 
 POLL_S = 0.02
 
@@ -59,16 +56,8 @@ def direct(path: Path, jobs: int) -> list[float]:
 
 def through_service(path: Path, jobs: int, work: Path) -> list[float]:
     """Seconds from create to COMPLETED of v2 jobs through the SDK on the real stack."""
-    server = TemporalServer(work)
-    stack = Stack(
-        data_dir=work / "data",
-        database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
-        temporal_address=server.address,
-    )
-    try:
-        stack.start()
-        settings = Settings(data_dir=stack.data_dir, database_url=stack.database_url)
-        key = asyncio.run(create_key(settings, "bench"))
+    with running_stack(work) as running:
+        stack, key = running.stack, running.key
         client = LlamaCloud(base_url=stack.base_url, api_key=key, max_retries=0)
         # One upload per job: a repeated file would reuse its parse job and skip the parse.
         file_ids = [
@@ -87,9 +76,6 @@ def through_service(path: Path, jobs: int, work: Path) -> list[float]:
             assert status == "COMPLETED", status
             times.append(time.perf_counter() - start)
         return times
-    finally:
-        stack.stop()
-        server.stop()
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ Temporal server. Run: `python bench/orchestration.py [--files 500]`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import tempfile
 import time
@@ -20,32 +19,20 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PeakRss, TemporalServer, make_files, plain_loop
+from bench.common import PeakRss, make_files, plain_loop, running_stack
 from docsort.logging import configure_logging
 from docsort.settings import Settings
 from tests.support.documents import RULES
-from tests.support.stack import Stack
 
 
 def through_stack(paths: list[Path], work: Path) -> tuple[float, float, float, float]:
     """Files/s of a v1 job through the real stack, and the peak RSS of worker, API, Temporal."""
-    server = TemporalServer(work)
-    stack = Stack(
-        data_dir=work / "data",
-        database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
-        temporal_address=server.address,
-    )
-    try:
+    with running_stack(work) as running:
+        server, stack, key = running.server, running.stack, running.key
         temporal_rss = PeakRss(psutil.Process(server.process.pid))
-        stack.start()
         assert stack.api is not None
         worker_rss = PeakRss(psutil.Process(stack.workers[0].pid))
         api_rss = PeakRss(psutil.Process(stack.api.pid))
-        from docsort.bootstrap import create_key
-
-        key = asyncio.run(
-            create_key(Settings(data_dir=stack.data_dir, database_url=stack.database_url), "bench")
-        )
         headers = {"Authorization": f"Bearer {key}"}
         with httpx.Client(base_url=stack.base_url, headers=headers, timeout=60) as http:
             file_ids = [
@@ -65,9 +52,6 @@ def through_stack(paths: list[Path], work: Path) -> tuple[float, float, float, f
             status = http.get(f"/api/v1/classifier/jobs/{job_id}").json()["status"]
             assert status == "SUCCESS", status
         return len(paths) / elapsed, worker_rss.stop(), api_rss.stop(), temporal_rss.stop()
-    finally:
-        stack.stop()
-        server.stop()
 
 
 def main() -> None:
