@@ -11,20 +11,27 @@ from temporalio.worker import Worker
 
 from activities.classify import ClassifyActivities
 from activities.listing import ListingActivities
+from activities.llm_classify import LlmClassifyActivities
 from activities.parse import ParseActivities
 from activities.persist import PersistActivities
-from docsort.blobs import blob_store_from_settings
+from activities.webhooks import WebhookOutboxActivities, webhook_worker
+from docsort.blobs import BlobStore, blob_store_from_settings
 from docsort.classifiers.factory import build_classifier
 from docsort.logging import get_logger
+from docsort.metrics import serve_worker_metrics
 from docsort.parsing.forkserver import shared_server
 from docsort.parsing.limits import parse_limits
 from docsort.settings import Settings
 from docsort.store.database import Database
+from docsort.webhooks.models import delivery_options
 from workflows.batch import BatchWorkflow
 from workflows.classify_file import ClassifyFileWorkflow
 from workflows.parse_file import ParseFileWorkflow
+from workflows.webhook_delivery import WebhookDeliveryWorkflow
 
-QUEUE_KINDS = ("workflows", "parse", "classify")
+# `llm`: one worker per configured LLM provider, on that provider's own task queue.
+# `webhooks`: the delivery activities (HTTP calls to receivers).
+QUEUE_KINDS = ("workflows", "parse", "classify", "llm", "webhooks")
 log = get_logger(__name__)
 
 
@@ -40,13 +47,19 @@ def build_workers(
     workers: list[Worker] = []
     concurrency = settings.worker_max_concurrent_activities
     if "workflows" in chosen:
-        persist = PersistActivities(db)
+        persist = PersistActivities(db, delivery_options(settings))
+        outbox = WebhookOutboxActivities(db)
         listing = ListingActivities(db, settings.parse_max_bytes or settings.max_upload_bytes)
         workers.append(
             Worker(
                 client,
                 task_queue=settings.workflow_task_queue,
-                workflows=[BatchWorkflow, ClassifyFileWorkflow, ParseFileWorkflow],
+                workflows=[
+                    BatchWorkflow,
+                    ClassifyFileWorkflow,
+                    ParseFileWorkflow,
+                    WebhookDeliveryWorkflow,
+                ],
                 activities=[
                     persist.start_file_job,
                     persist.save_result,
@@ -57,8 +70,11 @@ def build_workers(
                     persist.start_parse_item,
                     persist.finish_parse_item,
                     listing.list_batch_items,
+                    outbox.mark_dispatched,
                 ],
-                max_concurrent_activities=max(concurrency, 20),
+                max_concurrent_activities=settings.worker_workflow_concurrency
+                or max(concurrency, 20),
+                max_concurrent_workflow_tasks=settings.worker_workflow_concurrency,
             )
         )
     if "parse" in chosen:
@@ -69,7 +85,7 @@ def build_workers(
                 client,
                 task_queue=settings.parse_task_queue,
                 activities=[parse.parse_document],
-                max_concurrent_activities=concurrency,
+                max_concurrent_activities=settings.worker_parse_concurrency or concurrency,
             )
         )
     if "classify" in chosen:
@@ -79,7 +95,28 @@ def build_workers(
                 client,
                 task_queue=settings.classify_task_queue,
                 activities=[classify.classify_document],
-                max_concurrent_activities=concurrency,
+                max_concurrent_activities=settings.worker_classify_concurrency or concurrency,
+            )
+        )
+    if "llm" in chosen:
+        workers += llm_workers(client, settings, db, blobs)
+    if "webhooks" in chosen:
+        workers.append(webhook_worker(client, settings, db))
+    return workers
+
+
+def llm_workers(client: Client, settings: Settings, db: Database, blobs: BlobStore) -> list[Worker]:
+    """One worker per LLM provider: its concurrency per process, its rate across all workers."""
+    workers: list[Worker] = []
+    for name, provider in settings.llm_providers.items():
+        llm = LlmClassifyActivities(db, blobs, name, provider)
+        workers.append(
+            Worker(
+                client,
+                task_queue=settings.llm_task_queue(name),
+                activities=[llm.classify_document],
+                max_concurrent_activities=provider.max_concurrency,
+                max_task_queue_activities_per_second=provider.requests_per_second,
             )
         )
     return workers
@@ -92,12 +129,19 @@ async def run_worker(
     db = Database.from_settings(settings)
     workers = build_workers(client, settings, db, queues)
     loop = asyncio.get_running_loop()
-    loop.set_default_executor(
-        ThreadPoolExecutor(max_workers=settings.worker_max_concurrent_activities + 4)
-    )
-    log.info("worker started", queues=[w.task_queue for w in workers])
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=_thread_pool_size(settings)))
+    metrics_port = serve_worker_metrics(settings)
+    log.info("worker started", queues=[w.task_queue for w in workers], metrics_port=metrics_port)
     try:
         await asyncio.gather(*(w.run() for w in workers))
     finally:
         await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
         await db.dispose()
+
+
+def _thread_pool_size(settings: Settings) -> int:
+    """Threads for blocking activity work: the largest per-queue concurrency, plus a few."""
+    default = settings.worker_max_concurrent_activities
+    parse = settings.worker_parse_concurrency or default
+    classify = settings.worker_classify_concurrency or default
+    return max(parse, classify) + 4

@@ -8,6 +8,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import in_thread_with_heartbeat
+from docsort import metrics
 from docsort.blobs import BlobStore
 from docsort.classifiers.base import Classifier
 from docsort.domain import ClassificationResult, ClassifyConfig
@@ -40,7 +41,8 @@ class ClassifyActivities:
             )
         key = parse_job.text_blob_key
         text = await asyncio.to_thread(load_parsed_text, self.blobs, key)
-        result = await in_thread_with_heartbeat(self.classifier.classify, text, config.rules)
+        with metrics.timed(metrics.CLASSIFY_SECONDS):
+            result = await in_thread_with_heartbeat(self.classifier.classify, text, config.rules)
         if parse_job.warnings:
             notes = "; ".join(parse_job.warnings)
             result = result.model_copy(update={"reasoning": f"{result.reasoning} Note: {notes}."})

@@ -10,13 +10,15 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.heartbeat import in_thread_with_heartbeat
+from docsort import metrics
 from docsort.blobs import BlobStore
 from docsort.domain import FileJobStatus, ParsingOptions
 from docsort.languages import tesseract_language
 from docsort.logging import get_logger
-from docsort.parsed_text import encode_pages, parsed_text_key
+from docsort.parsed_text import encode_pages, page_image_key, parsed_text_key
 from docsort.parsing.errors import DocumentError
 from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
+from docsort.parsing.render import image_path
 from docsort.parsing.sandbox import parse_document
 from docsort.store import files, parse_jobs
 from docsort.store.database import Database
@@ -54,8 +56,15 @@ class ParseActivities:
         reusable_failure = job.error_kind not in (None, TRANSIENT_DOCUMENT_ERROR)
         if job.status == FileJobStatus.FAILED and reusable_failure and job.error_message:
             raise _document_error(str(job.error_kind), job.error_message, job.id)
+        with tempfile.TemporaryDirectory(prefix="docsort-pages-") as image_dir:
+            return await self._parse_and_save(job, blob_key, input, Path(image_dir))
+
+    async def _parse_and_save(
+        self, job: ParseJob, blob_key: str, input: ParseInput, image_dir: Path
+    ) -> ParseOutput:
+        images = image_dir if input.parsing.page_images else None
         try:
-            parsed = await self._parse_with_heartbeat(blob_key, input.parsing)
+            parsed = await self._parse_with_heartbeat(blob_key, input.parsing, images)
         except DocumentError as err:
             async with self.db.write() as session:
                 await parse_jobs.fail_parse_job(session, job.id, err.kind, err.message)
@@ -68,15 +77,19 @@ class ParseActivities:
                 error=err.message,
             )
             raise _document_error(err.kind, err.message, job.id) from None
-        return await self._save(job, parsed)
+        return await self._save(job, parsed, image_dir)
 
-    async def _parse_with_heartbeat(self, blob_key: str, options: ParsingOptions) -> ParsedDocument:
+    async def _parse_with_heartbeat(
+        self, blob_key: str, options: ParsingOptions, image_dir: Path | None
+    ) -> ParsedDocument:
         request = ParseRequest(
             pages=options.pages,
             max_pages=options.max_pages,
             lang=tesseract_language(options.lang),
+            image_dir=str(image_dir) if image_dir is not None else None,
         )
-        return await in_thread_with_heartbeat(self._parse_blob, blob_key, request)
+        with metrics.timed(metrics.PARSE_SECONDS):
+            return await in_thread_with_heartbeat(self._parse_blob, blob_key, request)
 
     def _parse_blob(self, blob_key: str, request: ParseRequest) -> ParsedDocument:
         local = self.blobs.open_path(blob_key)
@@ -87,9 +100,10 @@ class ParseActivities:
             self.blobs.download(blob_key, path)
             return parse_document(path, request, self.limits)
 
-    async def _save(self, job: ParseJob, parsed: ParsedDocument) -> ParseOutput:
+    async def _save(self, job: ParseJob, parsed: ParsedDocument, image_dir: Path) -> ParseOutput:
+        image_keys = await asyncio.to_thread(self._store_images, job, parsed, image_dir)
         key = parsed_text_key(job.project_id, job.id)
-        body = encode_pages([(p.number, p.text) for p in parsed.pages])
+        body = encode_pages([(p.number, p.text) for p in parsed.pages], image_keys)
         await asyncio.to_thread(self.blobs.put_bytes, key, body)
         pages = [p.number for p in parsed.pages]
         async with self.db.write() as session:
@@ -106,6 +120,17 @@ class ParseActivities:
             warnings=parsed.warnings,
         )
         return ParseOutput(parse_job_id=job.id, page_count=parsed.page_count, pages=pages)
+
+    def _store_images(
+        self, job: ParseJob, parsed: ParsedDocument, image_dir: Path
+    ) -> dict[int, str]:
+        """Page images into blob storage (before the text that names them); their keys."""
+        keys: dict[int, str] = {}
+        for number in parsed.image_pages:
+            key = page_image_key(job.project_id, job.id, number)
+            self.blobs.put_bytes(key, image_path(image_dir, number).read_bytes())
+            keys[number] = key
+        return keys
 
 
 def _document_error(kind: str, message: str, parse_job_id: str | None = None) -> ApplicationError:

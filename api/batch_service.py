@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.errors import ApiError, invalid, not_found
 from api.launch import batch_workflow_id, cancel_workflow, start_batch
 from api.state import AppState
+from api.webhook_dispatch import dispatch_events
 from api.webhook_endpoints import dumped, resolve_endpoints
 from docsort import ids
 from docsort.domain import BatchStatus, ClassifyConfig, ParsingOptions
 from docsort.logging import get_logger
 from docsort.store import batches, directories, files, jobs
 from docsort.store.tables import Batch
+from docsort.webhooks.events import BATCH
 
 log = get_logger(__name__)
 
@@ -76,13 +78,15 @@ async def create(state: AppState, request: BatchRequest) -> Batch:
             webhooks=dumped(endpoints),
         )
     try:
-        await start_batch(state, row)
+        await start_batch(state, row, request.config.mode if request.config else "FAST")
     except Exception as exc:
         message = "the batch could not be started: Temporal is unreachable"
         log.error("could not start batch workflow", batch_id=row.id, error=str(exc))
         async with state.db.write() as session:
             await batches.set_status(session, row.id, BatchStatus.FAILED, error_message=message)
         raise ApiError(503, message) from exc
+    if row.webhooks:
+        await dispatch_events(state, BATCH, row.id)
     log.info("batch created", batch_id=row.id, job_type=row.job_type, total_items=total)
     return row
 
@@ -101,6 +105,8 @@ async def cancel(state: AppState, row: Batch, reason: str | None) -> Batch:
             400, f"batch {row.id} is already {row.status}; only running batches can be cancelled"
         )
     await cancel_workflow(state, batch_workflow_id(row.id))
+    if row.webhooks:
+        await dispatch_events(state, BATCH, row.id)
     async with state.db.read() as session:
         refreshed = await session.get(Batch, row.id)
     assert refreshed is not None

@@ -7,6 +7,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.state import AppState
+from docsort import metrics
 from docsort.logging import get_logger
 from docsort.settings import Settings
 from docsort.store.batches import BATCH_PARENT
@@ -43,17 +44,18 @@ def workflow_id_of(row: ClassifyJob) -> str:
     return file_job_workflow_id(row.id)
 
 
-def work_options(settings: Settings) -> WorkOptions:
-    """Task queues and limits the workflows will use, from this process's settings."""
+def work_options(settings: Settings, mode: str = "FAST") -> WorkOptions:
+    """Task queues and limits the workflows will use, from this process's settings; the
+    classify queue is the embedded engine's or the LLM provider's that serves `mode`."""
     return WorkOptions(
         parse_task_queue=settings.parse_task_queue,
-        classify_task_queue=settings.classify_task_queue,
+        classify_task_queue=settings.classify_task_queue_for(mode),
         parse_timeout_s=settings.parse_timeout_s,
         max_attempts=settings.activity_max_attempts,
     )
 
 
-async def start_v1_job(state: AppState, job_id: str) -> str:
+async def start_v1_job(state: AppState, job_id: str, mode: str = "FAST") -> str:
     """Start (or find, if already started) the batch workflow of a v1 job."""
     settings = state.settings
     workflow_id = v1_workflow_id(job_id)
@@ -63,7 +65,7 @@ async def start_v1_job(state: AppState, job_id: str) -> str:
         BatchInput(
             parent_kind="v1_job",
             parent_id=job_id,
-            options=work_options(settings),
+            options=work_options(settings, mode),
             page_size=settings.batch_page_size,
             continue_as_new_threshold=settings.batch_page_size,
             max_in_flight=settings.batch_max_in_flight,
@@ -72,6 +74,7 @@ async def start_v1_job(state: AppState, job_id: str) -> str:
         task_queue=settings.workflow_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
+    metrics.JOBS_STARTED.labels(kind="v1_job").inc()
     return workflow_id
 
 
@@ -87,6 +90,7 @@ async def start_file_job(state: AppState, job_id: str) -> str:
         task_queue=settings.workflow_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
+    metrics.JOBS_STARTED.labels(kind="classify").inc()
     return workflow_id
 
 
@@ -104,7 +108,7 @@ async def cancel_workflow(state: AppState, workflow_id: str) -> None:
         log.info("no workflow to cancel", workflow_id=workflow_id)
 
 
-async def start_batch(state: AppState, batch: Batch) -> str:
+async def start_batch(state: AppState, batch: Batch, mode: str = "FAST") -> str:
     """Start (or find) the workflow of a batch."""
     settings = state.settings
     workflow_id = batch_workflow_id(batch.id)
@@ -115,7 +119,7 @@ async def start_batch(state: AppState, batch: Batch) -> str:
             parent_kind="batch",
             parent_id=batch.id,
             job_type="parse" if batch.job_type == "parse" else "classify",
-            options=work_options(settings),
+            options=work_options(settings, mode),
             page_size=batch.page_size,
             continue_as_new_threshold=batch.continue_as_new_threshold,
             max_in_flight=settings.batch_max_in_flight,
@@ -124,4 +128,5 @@ async def start_batch(state: AppState, batch: Batch) -> str:
         task_queue=settings.workflow_task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
+    metrics.JOBS_STARTED.labels(kind="batch").inc()
     return workflow_id

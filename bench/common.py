@@ -140,13 +140,17 @@ class RunningStack:
 
 
 @contextmanager
-def running_stack(work: Path, worker_queues: list[str] | None = None) -> Iterator[RunningStack]:
-    """Start everything under `work` (SQLite), yield it, and stop it all at the end."""
+def running_stack(
+    work: Path, worker_queues: list[str] | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningStack]:
+    """Start everything under `work` (SQLite), yield it, and stop it all at the end;
+    `extra_env` adds settings (`DOCSORT_*`) for the API and workers."""
     server = TemporalServer(work)
     stack = Stack(
         data_dir=work / "data",
         database_url=f"sqlite+aiosqlite:///{work / 'docsort.db'}",
         temporal_address=server.address,
+        extra_env=extra_env or {},
     )
     try:
         stack.start(worker_queues=worker_queues)

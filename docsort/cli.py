@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--temporal-address", help="Temporal frontend host:port")
     worker.add_argument(
         "--queues",
-        default="workflows,parse,classify",
-        help="comma-separated task-queue kinds to poll (workflows, parse, classify)",
+        default="workflows,parse,classify,llm,webhooks",
+        help="comma-separated task-queue kinds to poll (workflows, parse, classify, llm: "
+        "every configured LLM provider's queue, webhooks: deliveries to receivers)",
     )
     worker.set_defaults(run=_run_worker)
 
@@ -116,6 +117,11 @@ def _run_migrate(settings: Settings, _: argparse.Namespace) -> None:
 
     upgrade_database(settings.resolved_database_url)
     print("database is up to date", file=sys.stderr)
+    if settings.blob_backend == "s3" and settings.s3_create_bucket:
+        from docsort.blobs import s3_store_from_settings
+
+        created = s3_store_from_settings(settings).ensure_bucket()
+        print(f"bucket {settings.s3_bucket} {'created' if created else 'exists'}", file=sys.stderr)
 
 
 def _run_keys_create(settings: Settings, args: argparse.Namespace) -> None:

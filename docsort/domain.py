@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from docsort.classifiers.base import ClassificationResult, Rule
 
@@ -53,11 +53,13 @@ TERMINAL_V1_STATUSES = frozenset(
 
 
 class ParsingOptions(BaseModel):
-    """How a document's text is extracted: the language, and which pages (1-based, sorted)."""
+    """How a document's text is extracted: the language, which pages (1-based, sorted), and
+    whether page images are rendered too (MULTIMODAL)."""
 
     lang: str = "en"
     max_pages: int | None = Field(default=None, ge=1)
     pages: list[int] | None = None
+    page_images: bool = False
 
 
 class ClassifyConfig(BaseModel):
@@ -66,6 +68,15 @@ class ClassifyConfig(BaseModel):
     rules: list[Rule]
     mode: Literal["FAST", "MULTIMODAL"] = "FAST"
     parsing: ParsingOptions = ParsingOptions()
+
+    @model_validator(mode="after")
+    def _images_for_multimodal(self) -> ClassifyConfig:
+        """A MULTIMODAL classification reads page images, so its parse renders them."""
+        if self.parsing.page_images != (self.mode == "MULTIMODAL"):
+            self.parsing = self.parsing.model_copy(
+                update={"page_images": self.mode == "MULTIMODAL"}
+            )
+        return self
 
 
 def rollup_v1_status(counts: Mapping[FileJobStatus, int]) -> V1JobStatus:

@@ -42,7 +42,8 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio", "alembic"):
+    # (The LLM client's debug lines hold request bodies: document text.)
+    for noisy in ("httpx", "httpcore", "aiosqlite", "asyncio", "alembic", "openai", "httpx2"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 

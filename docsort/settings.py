@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from docsort.classifiers.llm_provider import LlmProvider, check_provider_name
 
 
 class Settings(BaseSettings):
@@ -23,6 +25,27 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=5, ge=1)
     database_max_overflow: int = Field(default=10, ge=0)
     blob_dir: Path | None = Field(default=None, description="default: <data_dir>/blobs")
+
+    # Blob storage: a local directory (default) or an S3-compatible bucket.
+    blob_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = Field(default=None, description="required when blob_backend=s3")
+    s3_prefix: str = Field(default="", description="key prefix inside the bucket, e.g. docsort/")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint; default: AWS S3 of the region"
+    )
+    s3_region: str | None = Field(default=None, description="default: the AWS chain's region")
+    s3_access_key_id: str | None = Field(
+        default=None, description="default: the standard AWS credential chain"
+    )
+    s3_secret_access_key: SecretStr | None = None
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    s3_presigned_downloads: bool = Field(
+        default=False,
+        description="file download URLs are S3 presigned (SigV4) URLs instead of docsort links",
+    )
+    s3_create_bucket: bool = Field(
+        default=False, description="`docsort migrate` creates the bucket if it is missing"
+    )
 
     # HTTP API.
     host: str = "127.0.0.1"
@@ -47,6 +70,18 @@ class Settings(BaseSettings):
     temporal_port: int = Field(default=7233, ge=1, le=65535)
     temporal_ui_port: int = Field(default=8233, ge=1, le=65535)
     task_queue_prefix: str = "docsort"
+    temporal_tls: bool = Field(
+        default=False, description="TLS to Temporal (implied by a client cert or API key)"
+    )
+    temporal_tls_client_cert: Path | None = Field(default=None, description="PEM client cert")
+    temporal_tls_client_key: Path | None = Field(default=None, description="PEM client key")
+    temporal_tls_server_ca: Path | None = Field(
+        default=None, description="PEM CA of the server; default: the system roots"
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="server name to verify; default: the address's host"
+    )
+    temporal_api_key: SecretStr | None = Field(default=None, description="Temporal Cloud API key")
 
     # Work limits.
     v1_max_files: int = Field(default=10_000, ge=1)
@@ -66,6 +101,12 @@ class Settings(BaseSettings):
     parse_max_image_pixels: int = Field(default=100_000_000, ge=1, description="image size cap")
     parse_ocr_page_timeout_s: float = Field(default=30.0, gt=0)
     parse_ocr_dpi: int = Field(default=300, ge=50, le=600)
+    parse_page_image_max_pixels: int = Field(
+        default=2_000_000, ge=10_000, description="pixels of one page image sent to an LLM"
+    )
+    parse_page_image_max_pages: int = Field(
+        default=8, ge=1, le=100, description="pages rendered for a MULTIMODAL job, first"
+    )
     parse_zip_max_uncompressed_bytes: int = Field(default=256 * 1024 * 1024, ge=1)
     parse_zip_max_ratio: float = Field(default=200.0, gt=1)
     parse_zip_max_entries: int = Field(default=10_000, ge=1)
@@ -74,6 +115,22 @@ class Settings(BaseSettings):
     parse_email_max_attachment_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
     activity_max_attempts: int = Field(default=5, ge=1)
     worker_max_concurrent_activities: int = Field(default=4, ge=1)
+    worker_workflow_concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        description="workflow tasks and bookkeeping activities at once on the workflows queue; "
+        "default: the SDK's for tasks, max(20, the above) for activities",
+    )
+    worker_parse_concurrency: int | None = Field(
+        default=None, ge=1, description="parse activities at once; default: max_concurrent"
+    )
+    worker_classify_concurrency: int | None = Field(
+        default=None, ge=1, description="classify activities at once; default: max_concurrent"
+    )
+    worker_metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, description="serve the worker's Prometheus metrics here"
+    )
+    worker_metrics_host: str = "0.0.0.0"
 
     # Classifier.
     classifier_engine: Literal["lexical", "hybrid"] = Field(
@@ -98,15 +155,64 @@ class Settings(BaseSettings):
         default=None, ge=0, le=1, description="confidence under which the type is null"
     )
 
+    # LLM classifiers (see README, "LLM classifiers").
+    llm_providers: dict[str, LlmProvider] = Field(
+        default_factory=dict, description="named OpenAI-compatible providers (JSON)"
+    )
+    classifier_fast_provider: str = Field(
+        default="", description="provider that serves FAST; empty: the embedded engine"
+    )
+    classifier_multimodal_provider: str = Field(
+        default="", description="provider that serves MULTIMODAL; empty: MULTIMODAL is refused"
+    )
+
     # Webhooks.
     webhook_allowed_networks: str = Field(
         default="",
         description="comma-separated CIDRs or host names webhooks may reach although internal",
     )
+    webhook_request_timeout_s: float = Field(
+        default=10.0, gt=0, le=300, description="time one delivery request may take"
+    )
+    webhook_retry_initial_interval_s: float = Field(
+        default=5.0, gt=0, description="wait before the first retry of a failed delivery"
+    )
+    webhook_retry_max_interval_s: float = Field(
+        default=3600.0, gt=0, description="longest wait between two delivery attempts"
+    )
+    webhook_retry_total_s: float = Field(
+        default=24 * 3600.0, gt=0, description="how long a delivery is retried before giving up"
+    )
+    webhook_max_concurrent_deliveries: int = Field(
+        default=50, ge=1, description="delivery requests in flight per worker"
+    )
 
     # Logging.
     log_level: str = "INFO"
     log_json: bool = False
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        if self.blob_backend == "s3" and not self.s3_bucket:
+            raise ValueError("DOCSORT_S3_BUCKET is required when DOCSORT_BLOB_BACKEND=s3")
+        if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
+            raise ValueError("set both DOCSORT_S3_ACCESS_KEY_ID and _SECRET_ACCESS_KEY, or neither")
+        if (self.temporal_tls_client_cert is None) != (self.temporal_tls_client_key is None):
+            raise ValueError("set both DOCSORT_TEMPORAL_TLS_CLIENT_CERT and _KEY, or neither")
+        return self
+
+    @model_validator(mode="after")
+    def _known_providers(self) -> Settings:
+        for name in self.llm_providers:
+            check_provider_name(name)
+        for field in ("classifier_fast_provider", "classifier_multimodal_provider"):
+            chosen = getattr(self, field)
+            if chosen and chosen not in self.llm_providers:
+                known = ", ".join(sorted(self.llm_providers)) or "none"
+                raise ValueError(
+                    f"{field} names {chosen!r}, which is not in llm_providers (known: {known})"
+                )
+        return self
 
     @property
     def resolved_database_url(self) -> str:
@@ -134,3 +240,20 @@ class Settings(BaseSettings):
     def classify_task_queue(self) -> str:
         """Task queue for the embedded classifier's activities."""
         return f"{self.task_queue_prefix}-classify"
+
+    @property
+    def webhook_task_queue(self) -> str:
+        """Task queue for webhook delivery activities."""
+        return f"{self.task_queue_prefix}-webhooks"
+
+    def llm_task_queue(self, provider: str) -> str:
+        """Task queue of one LLM provider (its own rate limit applies to it alone)."""
+        return f"{self.task_queue_prefix}-llm-{provider}"
+
+    def classify_task_queue_for(self, mode: str) -> str:
+        """Where a job of this mode is classified: its provider's queue, else the embedded one."""
+        if mode == "MULTIMODAL":
+            provider = self.classifier_multimodal_provider
+        else:
+            provider = self.classifier_fast_provider
+        return self.llm_task_queue(provider) if provider else self.classify_task_queue

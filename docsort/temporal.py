@@ -6,6 +6,7 @@ import asyncio
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import TLSConfig
 
 from docsort.logging import get_logger
 from docsort.settings import Settings
@@ -42,8 +43,36 @@ async def connect_with_retry(settings: Settings, timeout_s: float = 120.0) -> Cl
 
 async def connect(settings: Settings) -> Client:
     """A client for the configured namespace; create one per process and share it."""
+    api_key = settings.temporal_api_key
     return await Client.connect(
         temporal_address(settings),
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        tls=tls_config(settings),
+        api_key=api_key.get_secret_value() if api_key else None,
+    )
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS for the Temporal connection: off, system roots, or the configured CA and client cert.
+
+    An API key (Temporal Cloud) or a client certificate turns TLS on by itself.
+    """
+    custom = (
+        settings.temporal_tls_client_cert,
+        settings.temporal_tls_server_ca,
+        settings.temporal_tls_server_name,
+    )
+    if not any(custom):
+        return settings.temporal_tls or settings.temporal_api_key is not None
+    cert, key, ca = (
+        settings.temporal_tls_client_cert,
+        settings.temporal_tls_client_key,
+        settings.temporal_tls_server_ca,
+    )
+    return TLSConfig(
+        server_root_ca_cert=ca.read_bytes() if ca else None,
+        domain=settings.temporal_tls_server_name,
+        client_cert=cert.read_bytes() if cert else None,
+        client_private_key=key.read_bytes() if key else None,
     )

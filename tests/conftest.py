@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from docsort.devserver import DEV_SERVER_FLAGS, temporal_binary
 from docsort.settings import Settings
+from tests.support.s3 import MotoServer
 from tests.support.stack import Stack
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,16 @@ async def postgres_url() -> AsyncIterator[str]:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await admin.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    """A real S3-compatible HTTP server (moto) that checks SigV4 signatures of an IAM key."""
+    server = MotoServer(log_path=tmp_path_factory.mktemp("moto") / "moto.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def sqlite_url(directory: Path) -> str:

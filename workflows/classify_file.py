@@ -14,6 +14,7 @@ from temporalio.exceptions import (
 
 with workflow.unsafe.imports_passed_through():
     from docsort.domain import ClassificationResult
+    from docsort.webhooks.models import WebhookDispatch
     from workflows.common import (
         HEARTBEAT_TIMEOUT,
         PERSIST_DEADLINE,
@@ -37,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         SaveFailureInput,
         SaveResultInput,
     )
+    from workflows.webhook_delivery import WebhookSender
 
 CLASSIFY_TIMEOUT = timedelta(minutes=5)
 
@@ -56,6 +58,7 @@ class ClassifyFileWorkflow:
         A cancel request (the API has already written CANCELLED) still frees the parent's slot
         before the workflow ends as cancelled.
         """
+        self._webhooks = WebhookSender()
         try:
             context = await workflow.execute_local_activity(
                 START_FILE_JOB,
@@ -65,6 +68,7 @@ class ClassifyFileWorkflow:
                 schedule_to_close_timeout=PERSIST_DEADLINE,
                 retry_policy=PERSIST_RETRY,
             )
+            self._webhooks.send(context.webhooks)
             if context.already_finished:
                 status = "already finished"
             else:
@@ -73,8 +77,10 @@ class ClassifyFileWorkflow:
             if not is_cancelled_exception(err):
                 raise
             await tell_parent(input.parent_workflow_id)
+            await self._webhooks.drain()
             raise
         await tell_parent(input.parent_workflow_id)
+        await self._webhooks.drain()
         return FileOutcome(classify_job_id=input.classify_job_id, status=status)
 
     async def _process(self, input: ClassifyFileInput, context: FileJobContext) -> str:
@@ -103,7 +109,7 @@ class ClassifyFileWorkflow:
                 raise
             kind, message, failed_parse_job_id = describe_failure(err)
             parse_job_id = parse_job_id or failed_parse_job_id
-            await workflow.execute_local_activity(
+            sent = await workflow.execute_local_activity(
                 SAVE_FAILURE,
                 SaveFailureInput(
                     classify_job_id=input.classify_job_id,
@@ -111,18 +117,22 @@ class ClassifyFileWorkflow:
                     kind=kind,
                     message=message,
                 ),
+                result_type=WebhookDispatch,
                 start_to_close_timeout=PERSIST_TIMEOUT,
                 schedule_to_close_timeout=PERSIST_DEADLINE,
                 retry_policy=PERSIST_RETRY,
             )
+            self._webhooks.send(sent)
             return "FAILED"
-        await workflow.execute_local_activity(
+        sent = await workflow.execute_local_activity(
             SAVE_RESULT,
             SaveResultInput(
                 classify_job_id=input.classify_job_id, parse_job_id=parse_job_id, result=result
             ),
+            result_type=WebhookDispatch,
             start_to_close_timeout=PERSIST_TIMEOUT,
             schedule_to_close_timeout=PERSIST_DEADLINE,
             retry_policy=PERSIST_RETRY,
         )
+        self._webhooks.send(sent)
         return "COMPLETED"

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from docsort.domain import ClassificationResult, ParsingOptions
+from docsort.webhooks.models import WebhookDispatch
 
 START_FILE_JOB = "start_file_job"
 PARSE_DOCUMENT = "parse_document"
@@ -56,6 +57,7 @@ class FileJobContext(BaseModel):
     parsing: ParsingOptions
     input_parse_job_id: str | None = None
     already_finished: bool = False
+    webhooks: WebhookDispatch = Field(default_factory=WebhookDispatch)
 
 
 class ParseInput(BaseModel):
@@ -161,6 +163,13 @@ class FinishBatchInput(BaseModel):
 
     parent_kind: ParentKind
     parent_id: str
+
+
+class FinishBatchOutput(BaseModel):
+    """The parent's final status, and its events to deliver."""
+
+    status: str
+    webhooks: WebhookDispatch = Field(default_factory=WebhookDispatch)
 
 
 class BatchState(BaseModel):

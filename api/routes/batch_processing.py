@@ -32,6 +32,7 @@ from api.schemas.batches import (
 )
 from api.schemas.classifier_jobs import V1ParsingConfiguration
 from api.state import AppState
+from docsort import snapshots
 from docsort.domain import ClassifyConfig, ItemStatus, ParsingOptions
 from docsort.languages import is_known_language
 from docsort.parsing.pages import parse_page_ranges
@@ -54,7 +55,9 @@ async def create_batch(
 ) -> BatchJobOut:
     """A batch over a directory (or item ids): classify, or parse only."""
     _check_namespace(state, temporal_namespace)
-    job_type, config, parsing = _job(body.job_config)
+    job_type, config, parsing = _job(
+        body.job_config, bool(state.settings.classifier_multimodal_provider)
+    )
     row = await batch_service.create(
         state,
         BatchRequest(
@@ -201,7 +204,9 @@ async def list_items(
     )
 
 
-def _job(job_config: dict[str, object]) -> tuple[str, ClassifyConfig | None, ParsingOptions | None]:
+def _job(
+    job_config: dict[str, object], multimodal_configured: bool
+) -> tuple[str, ClassifyConfig | None, ParsingOptions | None]:
     """(job type, classify config, parse options) of a v1 `job_config`."""
     try:
         if job_config.get("job_name") is not None or "rules" not in job_config:
@@ -214,13 +219,16 @@ def _job(job_config: dict[str, object]) -> tuple[str, ClassifyConfig | None, Par
             for err in exc.errors()
         ]
         raise ApiError(422, detail) from exc
-    if classify.mode == "MULTIMODAL":
+    mode = classify.mode or "FAST"
+    if mode == "MULTIMODAL" and not multimodal_configured:
         raise invalid(
             ["body", "job_config", "mode"],
             "mode MULTIMODAL needs a multimodal LLM provider, and none is configured; use FAST",
         )
     parsing = (classify.parsing_configuration or V1ParsingConfiguration()).to_options()
-    config = ClassifyConfig(rules=[r.to_domain() for r in classify.rules], parsing=parsing)
+    config = ClassifyConfig(
+        rules=[r.to_domain() for r in classify.rules], mode=mode, parsing=parsing
+    )
     return "classify", config, None
 
 
@@ -267,25 +275,7 @@ async def _load(state: AppState, project_id: str, job_id: str) -> Batch:
 async def _job_out(state: AppState, row: Batch) -> BatchJobOut:
     async with state.db.read() as session:
         counts = await batches.counters(session, row)
-    return BatchJobOut(
-        id=row.id,
-        job_type=row.job_type,
-        project_id=row.project_id,
-        status=row.status,
-        total_items=counts.total_items,
-        processed_items=counts.processed_items,
-        failed_items=counts.failed_items,
-        skipped_items=counts.skipped_items,
-        directory_id=row.directory_id,
-        workflow_id=f"batch-{row.id}",
-        job_record_id=f"batch-{row.id}",
-        error_message=row.error_message,
-        created_at=row.created_at,
-        started_at=row.started_at,
-        completed_at=row.completed_at,
-        updated_at=row.updated_at,
-        effective_at=row.completed_at,
-    )
+    return BatchJobOut.model_validate(snapshots.v1_batch_job(row, counts))
 
 
 def _hash(job_config: dict[str, object]) -> str:

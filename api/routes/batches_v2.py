@@ -21,6 +21,7 @@ from api.schemas.batches import (
 from api.schemas.classify import ClassifyConfigurationIn
 from api.schemas.common import CursorPage, PageSize
 from api.state import AppState
+from docsort import snapshots
 from docsort.domain import BatchStatus, ItemStatus, v2_batch_status
 from docsort.store import batches, configurations
 from docsort.store.tables import Batch
@@ -158,17 +159,4 @@ async def _out(state: AppState, row: Batch, *, with_results: bool) -> V2BatchOut
                 )
                 for item in items
             ]
-    return V2BatchOut(
-        id=row.id,
-        project_id=row.project_id,
-        source_directory_id=row.directory_id or "",
-        config=row.job_config,
-        status=v2_batch_status(row.status),
-        total_items=counts.total_items,
-        processed_items=counts.processed_items,
-        failed_items=counts.failed_items,
-        skipped_items=counts.skipped_items,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        results=results,
-    )
+    return V2BatchOut.model_validate({**snapshots.v2_batch(row, counts), "results": results})

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from api.deps import Caller, ProjectId, State
 from api.errors import ApiError, invalid, not_found
-from api.launch import start_v1_job, v1_workflow_id
+from api.launch import start_v1_job
 from api.presenters import result_of
 from api.schemas.classifier_jobs import (
     ResultItemOut,
@@ -18,12 +18,15 @@ from api.schemas.classifier_jobs import (
     V1JobOut,
     V1ParsingConfiguration,
 )
-from api.schemas.common import CursorPage, PageSize, RuleOut
+from api.schemas.common import CursorPage, PageSize
+from api.webhook_dispatch import dispatch_events
 from api.webhook_endpoints import dumped, resolve_endpoints
-from docsort.domain import ClassifyConfig, ParsingOptions, V1JobStatus
+from docsort import snapshots
+from docsort.domain import ClassifyConfig, V1JobStatus
 from docsort.logging import get_logger
 from docsort.store import files, jobs
 from docsort.store.tables import ClassifyJob, V1Job
+from docsort.webhooks.events import V1_JOB
 
 router = APIRouter(prefix="/api/v1/classifier/jobs", tags=["classifier jobs (v1)"])
 log = get_logger(__name__)
@@ -34,14 +37,15 @@ async def create_job(
     body: V1JobCreate, state: State, caller: Caller, project_id: ProjectId
 ) -> V1JobOut:
     """Classify up to `v1_max_files` files against the rules."""
-    if body.mode == "MULTIMODAL":
+    mode = body.mode or "FAST"
+    if mode == "MULTIMODAL" and not state.settings.classifier_multimodal_provider:
         raise invalid(
             ["body", "mode"],
             "mode MULTIMODAL needs a multimodal LLM provider, and none is configured; use FAST",
         )
     _check_file_ids(body.file_ids, state.settings.v1_max_files)
     parsing = (body.parsing_configuration or V1ParsingConfiguration()).to_options()
-    config = ClassifyConfig(rules=[r.to_domain() for r in body.rules], mode="FAST", parsing=parsing)
+    config = ClassifyConfig(rules=[r.to_domain() for r in body.rules], mode=mode, parsing=parsing)
     async with state.db.read() as session:
         endpoints = await resolve_endpoints(
             state, session, project_id, body.webhook_configurations, None
@@ -62,7 +66,7 @@ async def create_job(
             webhooks=dumped(endpoints),
         )
     try:
-        await start_v1_job(state, job.id)
+        await start_v1_job(state, job.id, mode)
     except Exception as exc:
         message = "the job could not be started: Temporal is unreachable"
         log.error("could not start workflow", job_id=job.id, error=str(exc))
@@ -73,6 +77,8 @@ async def create_job(
                 row.error_message = message
             await jobs.fail_pending_children(session, job.id, message)
         raise ApiError(503, message) from exc
+    if endpoints:
+        await dispatch_events(state, V1_JOB, job.id)
     log.info("v1 job created", job_id=job.id, files=len(body.file_ids), rules=len(body.rules))
     return _job_out(job, config)
 
@@ -147,24 +153,7 @@ def _check_file_ids(file_ids: list[str], limit: int) -> None:
 
 
 def _job_out(job: V1Job, config: ClassifyConfig) -> V1JobOut:
-    return V1JobOut(
-        id=job.id,
-        project_id=job.project_id,
-        rules=[RuleOut(type=r.type, description=r.description) for r in config.rules],
-        status=job.status,
-        user_id=job.user_id,
-        mode=config.mode,
-        parsing_configuration=_parsing_out(config.parsing),
-        error_message=job.error_message,
-        job_record_id=v1_workflow_id(job.id),
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        effective_at=job.effective_at,
-    )
-
-
-def _parsing_out(options: ParsingOptions) -> V1ParsingConfiguration:
-    return V1ParsingConfiguration.from_options(options)
+    return V1JobOut.model_validate(snapshots.v1_job(job, config))
 
 
 def _item_out(row: ClassifyJob, job_id: str) -> ResultItemOut:

@@ -20,12 +20,14 @@ from api.schemas.classify import (
 )
 from api.schemas.common import CursorPage, PageSize
 from api.state import AppState
+from api.webhook_dispatch import dispatch_events
 from api.webhook_endpoints import dumped, resolve_endpoints
 from docsort.domain import TERMINAL_FILE_STATUSES, ClassifyConfig, FileJobStatus
 from docsort.logging import get_logger
 from docsort.store import classify_jobs, configurations, files, jobs, parse_jobs
 from docsort.store.classify_jobs import ClassifyJobFilters, NewClassifyJob
 from docsort.store.tables import ClassifyJob
+from docsort.webhooks.events import CLASSIFY_JOB
 
 router = APIRouter(prefix="/api/v2/classify", tags=["classify (v2)"])
 log = get_logger(__name__)
@@ -76,6 +78,8 @@ async def create_classify_job(
             config = await jobs.get_rule_set(session, row.rule_set_id)
     if created:
         await _start(state, row)
+        if row.webhooks:
+            await dispatch_events(state, CLASSIFY_JOB, row.id)
         log.info("classify job created", classify_job_id=row.id, input_type=input_type)
     return classify_job_out(row, config)
 
@@ -129,6 +133,8 @@ async def cancel_classify_job(job_id: str, state: State, project_id: ProjectId) 
             400, f"job {job_id} is already {row.status}; only running jobs can be cancelled"
         )
     await cancel_workflow(state, workflow_id_of(row))
+    if row.webhooks:
+        await dispatch_events(state, CLASSIFY_JOB, job_id)
     row, config = await _load(state, project_id, job_id)
     log.info("classify job cancelled", classify_job_id=job_id)
     return classify_job_out(row, config)

@@ -145,8 +145,12 @@ async def download_content(
     local = state.blobs.open_path(row.blob_key)
     if local is not None:
         return FileResponse(local, filename=row.name, media_type=row.mime_type)
-    data = await asyncio.to_thread(state.blobs.get_bytes, row.blob_key)
-    return StreamingResponse(iter([data]), media_type=row.mime_type)
+    # An object store: stream it through in chunks (Starlette iterates off the event loop).
+    return StreamingResponse(
+        state.blobs.stream(row.blob_key),
+        media_type=row.mime_type,
+        headers={"content-length": str(row.size)},
+    )
 
 
 def file_out(
@@ -172,7 +176,14 @@ def presigned_url(
     row: StoredFile, request: Request, state: AppState, ttl_s: int | None
 ) -> PresignedUrl:
     """A signed link to `/files-content/{id}` valid for `ttl_s` seconds (default: setting)."""
-    expires = int(time.time()) + (ttl_s or state.settings.content_url_ttl_s)
+    ttl = ttl_s or state.settings.content_url_ttl_s
+    expires = int(time.time()) + ttl
+    if state.settings.s3_presigned_downloads:
+        direct = state.blobs.presigned_url(
+            row.blob_key, ttl, filename=row.name, media_type=row.mime_type
+        )
+        if direct is not None:
+            return PresignedUrl(url=direct, expires_at=datetime.fromtimestamp(expires, UTC))
     base = (state.settings.public_base_url or str(request.base_url)).rstrip("/")
     signature = signing.sign(state.signing_key, row.id, expires)
     return PresignedUrl(

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
-from sqlalchemy import func, select
+import asyncio
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from api.deps import State
 from api.errors import ApiError
-from docsort.store.tables import ClassifyJob
+from docsort import metrics
 
 router = APIRouter(tags=["health"])
+# A readiness probe that hangs is as bad as one that fails: each check gets this long.
+CHECK_TIMEOUT_S = 5.0
 
 
 @router.get("/healthz")
 async def healthz(state: State) -> dict[str, str]:
-    """The process is up."""
+    """The process is up (nothing else is checked)."""
     if not state.settings.enable_healthz:
         raise ApiError(404, "Not Found")
     return {"status": "ok"}
@@ -23,32 +26,28 @@ async def healthz(state: State) -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(state: State) -> dict[str, str]:
-    """The database and Temporal answer."""
+    """The database, the blob store and Temporal answer; 503 naming the first that does not."""
     if not state.settings.enable_readyz:
         raise ApiError(404, "Not Found")
     try:
-        await state.db.ping()
+        await asyncio.wait_for(state.db.ping(), CHECK_TIMEOUT_S)
     except Exception as exc:
         raise ApiError(503, f"database unreachable: {type(exc).__name__}") from exc
     try:
-        await state.temporal_client()
+        await asyncio.wait_for(asyncio.to_thread(state.blobs.ping), CHECK_TIMEOUT_S)
     except Exception as exc:
-        raise ApiError(503, f"temporal unreachable: {exc}") from exc
+        raise ApiError(503, f"blob store unreachable: {type(exc).__name__}") from exc
+    try:
+        client = await asyncio.wait_for(state.temporal_client(), CHECK_TIMEOUT_S)
+        await asyncio.wait_for(client.service_client.check_health(), CHECK_TIMEOUT_S)
+    except Exception as exc:
+        raise ApiError(503, f"temporal unreachable: {type(exc).__name__}") from exc
     return {"status": "ready"}
 
 
-@router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(state: State) -> str:
-    """Per-document job counts by status, in the Prometheus text format."""
+@router.get("/metrics")
+async def metrics_endpoint(state: State) -> Response:
+    """Prometheus metrics: this process's counters and the database's job gauges."""
     if not state.settings.enable_metrics:
         raise ApiError(404, "Not Found")
-    async with state.db.read() as session:
-        rows = await session.execute(
-            select(ClassifyJob.status, func.count()).group_by(ClassifyJob.status)
-        )
-    lines = [
-        "# HELP docsort_classify_jobs Per-document classify jobs by status.",
-        "# TYPE docsort_classify_jobs gauge",
-    ]
-    lines += [f'docsort_classify_jobs{{status="{status}"}} {count}' for status, count in rows.all()]
-    return "\n".join(lines) + "\n"
+    return Response(await metrics.scrape(state.db), media_type=CONTENT_TYPE_LATEST)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.common import LanguageField, ResultOut, RuleOut, RulesField
 from docsort.domain import ClassifyConfig, ParsingOptions
-from docsort.parsing.pages import parse_page_ranges
+from docsort.parsing.pages import format_page_ranges, parse_page_ranges
 
 
 class V2ParsingConfiguration(LanguageField):
@@ -117,18 +117,3 @@ class ClassifyDeleted(BaseModel):
 
     id: str
     project_id: str | None = None
-
-
-def format_page_ranges(pages: list[int]) -> str:
-    """`[1, 3, 4, 5, 7]` → `"1,3-5,7"` (1-based, sorted, unique)."""
-    parts: list[str] = []
-    ordered = sorted(set(pages))
-    start = previous = ordered[0]
-    for page in [*ordered[1:], None]:
-        if page is not None and page == previous + 1:
-            previous = page
-            continue
-        parts.append(str(start) if start == previous else f"{start}-{previous}")
-        if page is not None:
-            start = previous = page
-    return ",".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -28,8 +29,19 @@ class BlobStore(Protocol):
     def open_path(self, key: str) -> Path | None:
         """A local path holding the blob if the backend has one (local directory), else None."""
 
+    def stream(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+        """The blob's bytes a chunk at a time (never whole in memory); raises BlobNotFound."""
+
+    def presigned_url(
+        self, key: str, ttl_s: int, *, filename: str | None = None, media_type: str | None = None
+    ) -> str | None:
+        """A URL the store itself serves the blob at for `ttl_s` seconds, if it can make one."""
+
     def delete(self, key: str) -> None:
         """Remove the blob if it exists."""
 
     def size(self, key: str) -> int:
         """The blob's size in bytes; raises BlobNotFound."""
+
+    def ping(self) -> None:
+        """Raise if the store cannot be reached or written to (readiness check)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,6 +47,22 @@ class LocalBlobStore:
         path = self._path(key)
         return path if path.exists() else None
 
+    def stream(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+        """The blob's bytes a chunk at a time."""
+        try:
+            reader = self._path(key).open("rb")
+        except FileNotFoundError as exc:
+            raise BlobNotFound(key) from exc
+        with reader:
+            while chunk := reader.read(chunk_size):
+                yield chunk
+
+    def presigned_url(
+        self, key: str, ttl_s: int, *, filename: str | None = None, media_type: str | None = None
+    ) -> str | None:
+        """None: a local directory serves nothing itself (docsort's signed link does)."""
+        return None
+
     def delete(self, key: str) -> None:
         """Remove the blob if present."""
         self._path(key).unlink(missing_ok=True)
@@ -57,6 +73,11 @@ class LocalBlobStore:
             return self._path(key).stat().st_size
         except FileNotFoundError as exc:
             raise BlobNotFound(key) from exc
+
+    def ping(self) -> None:
+        """Raise unless the directory exists and is writable."""
+        if not self.root.is_dir() or not os.access(self.root, os.W_OK):
+            raise OSError(f"blob directory {self.root} is missing or not writable")
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()

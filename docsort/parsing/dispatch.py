@@ -17,6 +17,7 @@ from docsort.parsing.extractors.slides import extract_pptx
 from docsort.parsing.extractors.text import extract_text
 from docsort.parsing.extractors.word import extract_docx
 from docsort.parsing.models import ParsedDocument, ParseLimits, ParseRequest
+from docsort.parsing.render import render_page_images
 from docsort.parsing.sniff import DetectedType, detect_type
 
 Extractor = Callable[[Path, ParseRequest, ParseLimits], Extracted]
@@ -46,12 +47,21 @@ def parse_path(path: Path, request: ParseRequest, limits: ParseLimits) -> Parsed
     Unsafe on untrusted input outside the sandbox: call `sandbox.parse_document` instead.
     """
     detected, extracted = extract(path, request, limits, depth=0)
+    warnings = list(extracted.warnings)
+    image_pages: list[int] = []
+    if request.image_dir is not None:
+        numbers = [page.number for page in extracted.pages]
+        image_pages, image_warnings = render_page_images(
+            path, detected.kind, numbers, Path(request.image_dir), limits
+        )
+        warnings += image_warnings
     return ParsedDocument(
         detected_type=detected.kind,
         mime_type=detected.mime,
         page_count=extracted.page_count,
         pages=extracted.pages,
-        warnings=list(dict.fromkeys(extracted.warnings)),
+        warnings=list(dict.fromkeys(warnings)),
+        image_pages=image_pages,
     )
 
 

@@ -17,6 +17,8 @@ def parse_limits(settings: Settings) -> ParseLimits:
         max_image_pixels=settings.parse_max_image_pixels,
         ocr_page_timeout_s=settings.parse_ocr_page_timeout_s,
         ocr_dpi=settings.parse_ocr_dpi,
+        page_image_max_pixels=settings.parse_page_image_max_pixels,
+        page_image_max_pages=settings.parse_page_image_max_pages,
         zip_max_uncompressed_bytes=settings.parse_zip_max_uncompressed_bytes,
         zip_max_ratio=settings.parse_zip_max_ratio,
         zip_max_entries=settings.parse_zip_max_entries,

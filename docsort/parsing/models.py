@@ -16,7 +16,8 @@ class ParseRequest(BaseModel):
     `pages` are 1-based page numbers, sorted and de-duplicated by the caller (None or an
     empty list: all pages); `max_pages` caps how many are taken, applied after `pages`.
     `lang` is a tesseract language string (`"eng"`, `"deu"`, `"rus+eng"`, `"Cyrillic"`),
-    already mapped from the API's code by the caller.
+    already mapped from the API's code by the caller. With `image_dir`, the selected pages
+    are also rendered there as `page-<n>.png` (MULTIMODAL; `ParseLimits.page_image_*` caps).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -24,6 +25,7 @@ class ParseRequest(BaseModel):
     pages: list[int] | None = None
     max_pages: Annotated[int, Field(ge=1)] | None = None
     lang: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_+]+$")] = "eng"
+    image_dir: str | None = None
 
 
 class ParseLimits(BaseModel):
@@ -46,6 +48,10 @@ class ParseLimits(BaseModel):
     # OCR: tesseract's wall clock per page, and the resolution PDF pages are rendered at.
     ocr_page_timeout_s: Annotated[float, Field(gt=0)] = 30.0
     ocr_dpi: Annotated[int, Field(ge=50, le=600)] = 300
+    # Page images for MULTIMODAL: pixels of one image (also under `max_pixels`), and how
+    # many of the selected pages are rendered (the first ones).
+    page_image_max_pixels: Annotated[int, Field(ge=10_000)] = 2_000_000
+    page_image_max_pages: Annotated[int, Field(ge=1)] = 8
     # Office files (ZIP containers), checked before any part is opened.
     zip_max_uncompressed_bytes: Annotated[int, Field(ge=1)] = 256 * _MIB
     zip_max_ratio: Annotated[float, Field(gt=1)] = 200.0
@@ -68,6 +74,7 @@ class ParsedDocument(BaseModel):
 
     `warnings` are sentences for the result's reasoning and the log (an OCR language that is
     not installed, an attachment that was skipped, …); they never contain document text.
+    `image_pages` are the pages rendered into the request's `image_dir`.
     """
 
     detected_type: str
@@ -75,6 +82,7 @@ class ParsedDocument(BaseModel):
     page_count: int
     pages: list[ParsedPage]
     warnings: list[str] = Field(default_factory=list)
+    image_pages: list[int] = Field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -44,6 +44,22 @@ def parse_page_ranges(value: str) -> list[int]:
     return sorted(pages)
 
 
+def format_page_ranges(pages: list[int]) -> str:
+    """`[1, 3, 4, 5, 7]` → `"1,3-5,7"` (1-based, sorted, unique): the inverse of
+    `parse_page_ranges`."""
+    parts: list[str] = []
+    ordered = sorted(set(pages))
+    start = previous = ordered[0]
+    for page in [*ordered[1:], None]:
+        if page is not None and page == previous + 1:
+            previous = page
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if page is not None:
+            start = previous = page
+    return ",".join(parts)
+
+
 def pages_from_v1(target_pages: list[int]) -> list[int]:
     """v1 `target_pages` (0-based indexes) as sorted, unique 1-based page numbers.
 

@@ -28,6 +28,7 @@ from docsort.store.tables import (
     StoredFile,
     utcnow,
 )
+from docsort.webhooks import transitions
 
 BATCH_PARENT = "batch"
 DELETED = "deleted"
@@ -84,6 +85,7 @@ async def create_batch(session: AsyncSession, **values: Any) -> Batch:
     row = Batch(status=BatchStatus.PENDING, started_at=utcnow(), **values)
     session.add(row)
     await session.flush()
+    await transitions.batch_changed(session, row)
     return row
 
 
@@ -201,7 +203,12 @@ async def set_status(
         .where(Batch.id == batch_id, Batch.status.notin_(list(TERMINAL_BATCH_STATUSES)))
         .values(status=status, updated_at=now, **values)
     )
-    return bool(getattr(result, "rowcount", 0))
+    moved = bool(getattr(result, "rowcount", 0))
+    if moved:
+        row = await session.get(Batch, batch_id, populate_existing=True)
+        if row is not None:
+            await transitions.batch_changed(session, row)
+    return moved
 
 
 async def cancel_open_items(session: AsyncSession, batch_id: str) -> None:

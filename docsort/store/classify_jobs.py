@@ -17,6 +17,7 @@ from docsort.store.batches import sync_item_with_job
 from docsort.store.jobs import NON_TERMINAL_FILE_STATUSES, create_rule_set
 from docsort.store.paging import Page, SortKey, fetch_page
 from docsort.store.tables import ClassifyJob, utcnow
+from docsort.webhooks import transitions
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ async def create_or_get(session: AsyncSession, new: NewClassifyJob) -> tuple[Cla
         if winner is None:
             raise
         return winner, False
+    await transitions.classify_job_changed(session, row, new.config)
     return row, True
 
 
@@ -119,16 +121,19 @@ async def cancel_job(session: AsyncSession, job_id: str) -> bool:
         update(ClassifyJob)
         .where(ClassifyJob.id == job_id, ClassifyJob.status.in_(NON_TERMINAL_FILE_STATUSES))
         .values(status=FileJobStatus.CANCELLED, updated_at=utcnow())
+        .returning(ClassifyJob.parent_kind, ClassifyJob.parent_id, ClassifyJob.webhooks)
     )
-    cancelled = bool(getattr(result, "rowcount", 0))
-    if cancelled:
-        await sync_item_with_job(session, job_id, FileJobStatus.CANCELLED, None)
-    return cancelled
+    moved = result.first()
+    if moved is None:
+        return False
+    await sync_item_with_job(session, job_id, FileJobStatus.CANCELLED, None)
+    await _moved(session, job_id, FileJobStatus.CANCELLED, moved)
+    return True
 
 
 async def fail_job(session: AsyncSession, job_id: str, message: str) -> None:
     """End a job that could not be started."""
-    await session.execute(
+    result = await session.execute(
         update(ClassifyJob)
         .where(ClassifyJob.id == job_id, ClassifyJob.status.in_(NON_TERMINAL_FILE_STATUSES))
         .values(
@@ -137,7 +142,11 @@ async def fail_job(session: AsyncSession, job_id: str, message: str) -> None:
             error_message=message,
             updated_at=utcnow(),
         )
+        .returning(ClassifyJob.parent_kind, ClassifyJob.parent_id, ClassifyJob.webhooks)
     )
+    moved = result.first()
+    if moved is not None:
+        await _moved(session, job_id, FileJobStatus.FAILED, moved)
 
 
 async def delete_job(session: AsyncSession, job_id: str) -> None:
@@ -153,4 +162,15 @@ async def find_by_transaction(
         select(ClassifyJob).where(
             ClassifyJob.project_id == project_id, ClassifyJob.transaction_id == transaction_id
         )
+    )
+
+
+async def _moved(session: AsyncSession, job_id: str, status: FileJobStatus, moved: Any) -> None:
+    await transitions.file_job_moved(
+        session,
+        job_id,
+        status,
+        parent_kind=moved.parent_kind,
+        parent_id=moved.parent_id,
+        has_webhooks=bool(moved.webhooks),
     )

@@ -21,6 +21,7 @@ from docsort.domain import (
 from docsort.store.batches import sync_item_with_job
 from docsort.store.paging import Page, SortKey, fetch_page
 from docsort.store.tables import ClassifyJob, RuleSet, V1Job, utcnow
+from docsort.webhooks import transitions
 
 V1_PARENT = "v1_job"
 NON_TERMINAL_FILE_STATUSES = (FileJobStatus.PENDING, FileJobStatus.RUNNING)
@@ -111,6 +112,7 @@ async def create_v1_job(
         for position, file_id in enumerate(file_ids)
     )
     await session.flush()
+    await transitions.v1_job_changed(session, job, config)
     return job
 
 
@@ -217,6 +219,8 @@ async def finish_v1_job(session: AsyncSession, job_id: str) -> V1JobStatus:
         .values(status=status, error_message=message, effective_at=now, updated_at=now)
     )
     row = await session.get(V1Job, job_id, populate_existing=True)
+    if row is not None:
+        await transitions.v1_job_changed(session, row)
     return V1JobStatus(row.status) if row else status
 
 
@@ -237,8 +241,18 @@ async def _transition(
         update(ClassifyJob)
         .where(ClassifyJob.id == job_id, ClassifyJob.status.in_(list(from_statuses)))
         .values(status=to_status, updated_at=now, **values)
+        .returning(ClassifyJob.parent_kind, ClassifyJob.parent_id, ClassifyJob.webhooks)
     )
-    moved = bool(getattr(result, "rowcount", 0))
-    if moved:
-        await sync_item_with_job(session, job_id, to_status, values.get("error_message"))
-    return moved
+    moved = result.first()
+    if moved is None:
+        return False
+    await sync_item_with_job(session, job_id, to_status, values.get("error_message"))
+    await transitions.file_job_moved(
+        session,
+        job_id,
+        to_status,
+        parent_kind=moved.parent_kind,
+        parent_id=moved.parent_id,
+        has_webhooks=bool(moved.webhooks),
+    )
+    return True

@@ -15,8 +15,11 @@ from docsort.store.tables import ParseJob, utcnow
 
 
 def settings_hash(options: ParsingOptions) -> str:
-    """A stable digest of the parse settings that change the extracted text."""
-    canonical = json.dumps(options.model_dump(mode="json"), sort_keys=True)
+    """A stable digest of the parse settings that change the extracted text (and images)."""
+    data = options.model_dump(mode="json")
+    if not data.get("page_images"):
+        data.pop("page_images", None)  # text-only jobs keep the digest they always had
+    canonical = json.dumps(data, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

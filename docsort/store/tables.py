@@ -345,3 +345,28 @@ class WebhookDelivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_webhook_deliveries_object", "object_id", "created_at", "id"),)
+
+
+class WebhookEvent(Base):
+    """An event of a job or batch with webhooks (the outbox), written with the status change.
+
+    `data` is the object as GET showed it at the transition; `dispatched_at` is set once a
+    delivery workflow was started for every endpoint the event goes to.
+    """
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    object_kind: Mapped[str] = mapped_column(String(16))
+    object_id: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    __table_args__ = (
+        UniqueConstraint("object_id", "sequence", name="uq_webhook_events_sequence"),
+        UniqueConstraint("object_id", "event_type", name="uq_webhook_events_type"),
+    )

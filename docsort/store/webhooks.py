@@ -1,12 +1,177 @@
-"""Saved webhook configurations and the delivery log."""
+"""Saved webhook configurations, the event outbox and the delivery log."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from docsort import ids
 from docsort.store.paging import Page, SortKey, fetch_page
-from docsort.store.tables import WebhookConfig, WebhookDelivery
+from docsort.store.tables import (
+    Base,
+    Batch,
+    ClassifyJob,
+    V1Job,
+    WebhookConfig,
+    WebhookDelivery,
+    WebhookEvent,
+    utcnow,
+)
+from docsort.webhooks.endpoints import WebhookEndpoint
+from docsort.webhooks.events import BATCH, CLASSIFY_JOB, V1_JOB
+from docsort.webhooks.models import WebhookTarget
+
+_TABLE_OF_KIND: dict[str, type[Base]] = {CLASSIFY_JOB: ClassifyJob, V1_JOB: V1Job, BATCH: Batch}
+
+
+@dataclass(frozen=True)
+class Undispatched:
+    """An object's events not yet handed to delivery workflows, and where each goes."""
+
+    event_ids: list[str]
+    targets: list[WebhookTarget]
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    project_id: str,
+    object_kind: str,
+    object_id: str,
+    event_type: str,
+    data: dict[str, Any],
+) -> WebhookEvent | None:
+    """Append an event to the object's outbox in the caller's transaction.
+
+    An object emits each event type at most once (statuses never come back), so a retried
+    transition records nothing new; None then. `sequence` grows with each event of the object.
+    """
+    if await _event_exists(session, object_id, event_type):
+        return None
+    highest = await session.scalar(
+        select(func.max(WebhookEvent.sequence)).where(WebhookEvent.object_id == object_id)
+    )
+    row = WebhookEvent(
+        id=ids.new_id("evt"),
+        project_id=project_id,
+        object_kind=object_kind,
+        object_id=object_id,
+        event_type=event_type,
+        sequence=int(highest or 0) + 1,
+        data=to_jsonable_python(data),
+        created_at=utcnow(),
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # a concurrent transition of the same object recorded it first
+        return None
+    return row
+
+
+async def events_of(session: AsyncSession, object_id: str) -> list[WebhookEvent]:
+    """Every event an object emitted, in sequence order."""
+    rows = await session.scalars(
+        select(WebhookEvent)
+        .where(WebhookEvent.object_id == object_id)
+        .order_by(WebhookEvent.sequence)
+    )
+    return list(rows)
+
+
+async def get_event(session: AsyncSession, event_id: str) -> WebhookEvent | None:
+    """An event by id."""
+    return await session.get(WebhookEvent, event_id)
+
+
+async def endpoints_of(
+    session: AsyncSession, object_kind: str, object_id: str
+) -> list[WebhookEndpoint]:
+    """The endpoints configured on a job or batch (none when it has no webhooks)."""
+    row = await session.get(_TABLE_OF_KIND[object_kind], object_id)
+    stored: list[dict[str, Any]] | None = getattr(row, "webhooks", None)
+    return [WebhookEndpoint.model_validate(e) for e in stored or []]
+
+
+async def undispatched(session: AsyncSession, object_kind: str, object_id: str) -> Undispatched:
+    """The object's events without delivery workflows yet, with the endpoints each goes to."""
+    rows = list(
+        await session.scalars(
+            select(WebhookEvent)
+            .where(WebhookEvent.object_id == object_id, WebhookEvent.dispatched_at.is_(None))
+            .order_by(WebhookEvent.sequence)
+        )
+    )
+    if not rows:
+        return Undispatched(event_ids=[], targets=[])
+    endpoints = await endpoints_of(session, object_kind, object_id)
+    targets = [
+        WebhookTarget(
+            event_id=row.id,
+            event_type=row.event_type,
+            object_kind=object_kind,
+            object_id=object_id,
+            endpoint_index=index,
+        )
+        for row in rows
+        for index, endpoint in enumerate(endpoints)
+        if endpoint.events is None or row.event_type in endpoint.events
+    ]
+    return Undispatched(event_ids=[row.id for row in rows], targets=targets)
+
+
+async def mark_dispatched(session: AsyncSession, event_ids: Sequence[str]) -> None:
+    """Every delivery of these events has its workflow: stop handing them out."""
+    if event_ids:
+        await session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id.in_(list(event_ids)), WebhookEvent.dispatched_at.is_(None))
+            .values(dispatched_at=utcnow())
+        )
+
+
+async def record_attempt(
+    session: AsyncSession,
+    event: WebhookEvent,
+    *,
+    url: str,
+    attempt: int,
+    status_code: int | None,
+    latency_ms: int | None,
+    error: str | None,
+) -> WebhookDelivery:
+    """Log one delivery attempt of an event."""
+    row = WebhookDelivery(
+        id=ids.new_id("whd"),
+        project_id=event.project_id,
+        object_id=event.object_id,
+        event_id=event.id,
+        event_type=event.event_type,
+        url=url,
+        attempt=attempt,
+        status_code=status_code,
+        latency_ms=latency_ms,
+        error=error,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def _event_exists(session: AsyncSession, object_id: str, event_type: str) -> bool:
+    found = await session.scalar(
+        select(WebhookEvent.id).where(
+            WebhookEvent.object_id == object_id, WebhookEvent.event_type == event_type
+        )
+    )
+    return found is not None
 
 
 async def get_config(

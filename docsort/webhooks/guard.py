@@ -22,6 +22,10 @@ class UnsafeWebhookUrl(ValueError):
     """A webhook URL docsort refuses to call, with the reason."""
 
 
+class UnresolvedWebhookHost(UnsafeWebhookUrl):
+    """The webhook's host name does not resolve (now): worth trying again later."""
+
+
 @dataclass(frozen=True)
 class AllowList:
     """Networks and host names a webhook may reach although they are internal."""
@@ -48,9 +52,11 @@ class AllowList:
         return host.lower() in self.hosts or any(address in net for net in self.networks)
 
 
-def check_webhook_url(url: str, allow: AllowList, resolve: Resolver | None = None) -> None:
-    """Raise UnsafeWebhookUrl unless `url` is http(s) and every address it resolves to is public
-    (or allowed)."""
+def check_webhook_url(
+    url: str, allow: AllowList, resolve: Resolver | None = None
+) -> list[IpAddress]:
+    """The addresses `url` resolves to; raise UnsafeWebhookUrl unless it is http(s) and every
+    one of them is public (or allowed)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise UnsafeWebhookUrl("webhook_url must be an http:// or https:// URL")
@@ -61,9 +67,9 @@ def check_webhook_url(url: str, allow: AllowList, resolve: Resolver | None = Non
     try:
         addresses = [ipaddress.ip_address(a) for a in (resolve or _resolve)(host, port)]
     except (OSError, ValueError) as exc:
-        raise UnsafeWebhookUrl(f"the webhook host {host!r} does not resolve") from exc
+        raise UnresolvedWebhookHost(f"the webhook host {host!r} does not resolve") from exc
     if not addresses:
-        raise UnsafeWebhookUrl(f"the webhook host {host!r} does not resolve")
+        raise UnresolvedWebhookHost(f"the webhook host {host!r} does not resolve")
     for address in addresses:
         reason = _internal(address)
         if reason and not allow.allows(host, address):
@@ -71,6 +77,7 @@ def check_webhook_url(url: str, allow: AllowList, resolve: Resolver | None = Non
                 f"webhook_url {host!r} resolves to {reason} address {address}; allow it with "
                 "DOCSORT_WEBHOOK_ALLOWED_NETWORKS if that receiver is yours"
             )
+    return addresses
 
 
 def _internal(address: IpAddress) -> str | None:

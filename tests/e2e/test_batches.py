@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from llama_cloud import BadRequestError, LlamaCloud, NotFoundError, Unprocessabl
 from docsort.devserver import temporal_binary
 from tests.conftest import TEST_PARSE_LIMIT, new_api_key, sqlite_url
 from tests.support.documents import INVOICE_TEXT, MATCH_HTML, RECIPE_TEXT, RULES
-from tests.support.stack import Stack
+from tests.support.stack import Stack, closed_status
 
 TEXTS = [
     (INVOICE_TEXT, "invoice", "txt"),
@@ -212,10 +211,7 @@ def test_cancel_stops_new_files_cancels_running_ones_and_keeps_finished_results(
     assert final.processed_items == 2
     for item in client.beta.batch.job_items.list(job.id, status="completed").items:
         assert item.job_id and client.classify.get(item.job_id).result is not None
-    deadline = time.monotonic() + 30
-    while _closed_as(narrow_stack, f"batch-{job.id}") != "Canceled":
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    assert closed_status(narrow_stack, f"batch-{job.id}") == "CANCELED"
     started_children = _count(narrow_stack, f'WorkflowId STARTS_WITH "batch-{job.id}/"')
     assert started_children == 4, "no file after the cancel may start"
 
@@ -236,24 +232,3 @@ def _count(stack: Stack, query: str) -> int:
         check=True,
     ).stdout
     return int(out.split(":")[-1])
-
-
-def _closed_as(stack: Stack, workflow_id: str) -> str:
-    out = subprocess.run(
-        [
-            str(temporal_binary()),
-            "workflow",
-            "describe",
-            "--address",
-            stack.temporal_address,
-            "--workflow-id",
-            workflow_id,
-            "--output",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    status: str = json.loads(out)["workflowExecutionInfo"]["status"]
-    return status.removeprefix("WORKFLOW_EXECUTION_STATUS_").capitalize()

@@ -43,7 +43,7 @@ def _start_up(
         ],
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=(data_dir.parent / "up-stderr.log").open("w"),
         text=True,
     )
     found: dict[str, str] = {}
@@ -62,7 +62,9 @@ def _start_up(
             match = re.match(rf"\s+{re.escape(label)}\s+(\S+)", line)
             if match and name not in found:
                 found[name] = match.group(1)
-    assert "key" in found, f"docsort up printed no banner; exit={process.poll()}"
+    if "key" not in found:
+        errors = (data_dir.parent / "up-stderr.log").read_text()[-2000:]
+        raise AssertionError(f"docsort up printed no banner; exit={process.poll()}\n{errors}")
     return process, found
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from llama_cloud.types.classifier import ClassifierRuleParam
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A born-digital PDF with one Helvetica text line per string, one list per page."""
+def make_pdf(pages: list[list[str]], sizes: list[tuple[int, int]] | None = None) -> bytes:
+    """A born-digital PDF with one Helvetica text line per string, one list per page;
+    `sizes` gives each page's (width, height) in points (default: US Letter)."""
     objects: list[bytes] = []
     page_ids = [4 + 2 * i for i in range(len(pages))]
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -15,11 +16,12 @@ def make_pdf(pages: list[list[str]]) -> bytes:
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     for index, lines in enumerate(pages):
         content_id = page_ids[index] + 1
+        width, height = sizes[index] if sizes else (612, 792)
         objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] "
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content_id} 0 R >>".encode()
         )
-        ops = ["BT", "/F1 11 Tf", "14 TL", "50 740 Td"]
+        ops = ["BT", "/F1 11 Tf", "14 TL", f"50 {height - 52} Td"]
         for line in lines:
             escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
             ops.append(f"({escaped}) Tj T*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from docsort.devserver import temporal_binary
 from docsort.store.migrate import upgrade_database
 
 READY_TIMEOUT_S = 60.0
@@ -121,3 +123,30 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+
+def closed_status(stack: Stack, workflow_id: str) -> str:
+    """How a workflow closed (`COMPLETED`, `CANCELED`, …; polled until it has), from the CLI."""
+    deadline = time.monotonic() + 90
+    while True:
+        out = subprocess.run(
+            [
+                str(temporal_binary()),
+                "workflow",
+                "describe",
+                "--address",
+                stack.temporal_address,
+                "--workflow-id",
+                workflow_id,
+                "--output",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        status: str = json.loads(out)["workflowExecutionInfo"]["status"]
+        status = status.removeprefix("WORKFLOW_EXECUTION_STATUS_")
+        if status != "RUNNING" or time.monotonic() > deadline:
+            return status
+        time.sleep(0.2)
