@@ -50,6 +50,7 @@ _MIN_PASSAGE_TOKENS = 3
 # chunk cap, not this, decides what is read, while a huge text is never tokenised whole.
 _CHARS_PER_CHUNK = 4000
 _SENTENCE_END = frozenset(".!?\u3002\uff01\uff1f")  # with the CJK full stop, ! and ?
+_SPACED_SENTENCE_END = frozenset(".!?")  # end a sentence only before a space
 _LINE_BREAK = re.compile(r"[\n\r\f\v]")
 _CLS, _SEP, _PAD = "[CLS]", "[SEP]", "[PAD]"
 
@@ -252,7 +253,9 @@ def _passages(
         if not end_here:
             piece = text[offsets[i][0] : offsets[i][1]]
             gap = text[offsets[i][1] : offsets[i + 1][0]]
-            end_here = piece in _SENTENCE_END or bool(_LINE_BREAK.search(gap))
+            # A "." ends a sentence only when a space follows ("1,250.00" and "v2.1" go on).
+            spaced = bool(gap) or piece not in _SPACED_SENTENCE_END
+            end_here = (piece in _SENTENCE_END and spaced) or bool(_LINE_BREAK.search(gap))
         if end_here:
             if i + 1 - start >= _MIN_PASSAGE_TOKENS:
                 ranges.append((start, i + 1))

@@ -69,6 +69,13 @@ def test_documents_are_cut_into_capped_chunks_with_passages_inside_the_text() ->
     assert CHUNK_TOKENS <= 254  # [CLS] + chunk + [SEP] fits the model's 256 positions
 
 
+def test_a_decimal_point_does_not_end_a_passage() -> None:
+    text = "Invoice number 2231 for services rendered.\nAmount due: 1,250.00 EUR including VAT."
+    embedded = load_encoder().embed_document(text, max_chunks=1)
+    passages = [text[start:end] for start, end in embedded.passage_spans]
+    assert "Amount due: 1,250.00 EUR including VAT." in passages
+
+
 def test_empty_document_has_no_chunks() -> None:
     embedded = load_encoder().embed_document("", max_chunks=4)
     assert embedded.chunks.shape == (0, 384) and embedded.passage_spans == ()
