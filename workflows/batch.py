@@ -17,7 +17,6 @@ from temporalio.exceptions import (
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from docsort.webhooks.models import WebhookDispatch
     from workflows.classify_file import ClassifyFileWorkflow
     from workflows.common import PERSIST_DEADLINE, PERSIST_RETRY, PERSIST_TIMEOUT
     from workflows.models import (
@@ -38,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         ParseFileInput,
     )
     from workflows.parse_file import ParseFileWorkflow
-    from workflows.webhook_delivery import send_webhooks
+    from workflows.webhook_delivery import dispatch_from, send_webhooks
 
 # Runs that have this marker await their children's completion instead of waiting for signals.
 AWAIT_CHILDREN_PATCH = "await-children"
@@ -104,13 +103,18 @@ class BatchWorkflow:
                 raise
             await self._cancel_children(input)
             raise
-        finished: FinishBatchOutput = await workflow.execute_activity(
+        # Decoded here: histories recorded before the activity returned events hold the status.
+        result = await workflow.execute_activity(
             FINISH_BATCH,
             FinishBatchInput(parent_kind=input.parent_kind, parent_id=input.parent_id),
-            result_type=FinishBatchOutput,
             start_to_close_timeout=PERSIST_TIMEOUT,
             schedule_to_close_timeout=PERSIST_DEADLINE,
             retry_policy=FINISH_RETRY,
+        )
+        finished = (
+            FinishBatchOutput(status=result)
+            if isinstance(result, str)
+            else FinishBatchOutput.model_validate(result)
         )
         await send_webhooks(finished.webhooks)
         return finished.status
@@ -206,15 +210,14 @@ class BatchWorkflow:
     async def _mark(self, input: BatchInput, status: str) -> None:
         if input.parent_kind != "batch":
             return
-        sent: WebhookDispatch = await workflow.execute_activity(
+        sent = await workflow.execute_activity(
             MARK_BATCH,
             MarkBatchInput(parent_kind=input.parent_kind, parent_id=input.parent_id, status=status),
-            result_type=WebhookDispatch,
             start_to_close_timeout=PERSIST_TIMEOUT,
             schedule_to_close_timeout=PERSIST_DEADLINE,
             retry_policy=PERSIST_RETRY,
         )
-        await send_webhooks(sent)
+        await send_webhooks(dispatch_from(sent))
 
     async def _cancel_children(self, input: BatchInput) -> None:
         for child_id in sorted(self._in_flight | self._awaited.keys()):

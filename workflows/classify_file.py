@@ -14,7 +14,6 @@ from temporalio.exceptions import (
 
 with workflow.unsafe.imports_passed_through():
     from docsort.domain import ClassificationResult
-    from docsort.webhooks.models import WebhookDispatch
     from workflows.common import (
         HEARTBEAT_TIMEOUT,
         PERSIST_DEADLINE,
@@ -38,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         SaveFailureInput,
         SaveResultInput,
     )
-    from workflows.webhook_delivery import WebhookSender
+    from workflows.webhook_delivery import WebhookSender, dispatch_from
 
 CLASSIFY_TIMEOUT = timedelta(minutes=5)
 
@@ -117,22 +116,20 @@ class ClassifyFileWorkflow:
                     kind=kind,
                     message=message,
                 ),
-                result_type=WebhookDispatch,
                 start_to_close_timeout=PERSIST_TIMEOUT,
                 schedule_to_close_timeout=PERSIST_DEADLINE,
                 retry_policy=PERSIST_RETRY,
             )
-            self._webhooks.send(sent)
+            self._webhooks.send(dispatch_from(sent))
             return "FAILED"
         sent = await workflow.execute_local_activity(
             SAVE_RESULT,
             SaveResultInput(
                 classify_job_id=input.classify_job_id, parse_job_id=parse_job_id, result=result
             ),
-            result_type=WebhookDispatch,
             start_to_close_timeout=PERSIST_TIMEOUT,
             schedule_to_close_timeout=PERSIST_DEADLINE,
             retry_policy=PERSIST_RETRY,
         )
-        self._webhooks.send(sent)
+        self._webhooks.send(dispatch_from(sent))
         return "COMPLETED"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
@@ -57,6 +58,12 @@ class WebhookDeliveryWorkflow:
             ),
         )
         return outcome
+
+
+def dispatch_from(result: Any) -> WebhookDispatch:
+    """The events a status-writing activity returned, decoded here rather than by the converter:
+    histories recorded before those activities returned events hold `None` there."""
+    return WebhookDispatch() if result is None else WebhookDispatch.model_validate(result)
 
 
 async def send_webhooks(dispatch: WebhookDispatch) -> None:
