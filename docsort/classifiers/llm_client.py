@@ -10,9 +10,6 @@ request would fail again). The API key is never logged and is removed from error
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import openai
@@ -20,6 +17,7 @@ import openai
 from docsort.classifiers.llm_prompt import SCHEMA_NAME
 from docsort.classifiers.llm_provider import LlmProvider
 from docsort.logging import get_logger
+from docsort.retry_after import retry_after_seconds
 
 log = get_logger(__name__)
 RETRYABLE_STATUSES = frozenset({429})
@@ -128,7 +126,7 @@ class LlmClient:
             f"LLM provider {self.name!r} answered {status}: {self._safe(err.message)}".rstrip()
         )
         if status in RETRYABLE_STATUSES or status >= 500:
-            retry_after = retry_after_seconds(err.response.headers)
+            retry_after = retry_after_seconds(err.response.headers, maximum=MAX_RETRY_AFTER_S)
             log.info(
                 "llm provider unavailable",
                 provider=self.name,
@@ -144,36 +142,6 @@ class LlmClient:
         if self._secret:
             text = text.replace(self._secret, "***")
         return text[:_MESSAGE_CHARS]
-
-
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """The delay a `Retry-After` (seconds or HTTP date) or `retry-after-ms` header asks for."""
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return _bounded(float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return _bounded(float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return _bounded((when - datetime.now(UTC)).total_seconds())
-
-
-def _bounded(seconds: float) -> float | None:
-    if seconds != seconds:  # NaN
-        return None
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
 
 
 def _schema_format(schema: dict[str, Any]) -> dict[str, Any]:

@@ -12,13 +12,12 @@ import asyncio
 import ipaddress
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from docsort.retry_after import retry_after_seconds
 from docsort.webhooks.guard import (
     AllowList,
     IpAddress,
@@ -78,22 +77,6 @@ async def post_event(
     return _verdict(response, _ms(started))
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """A `Retry-After` header (seconds, or an HTTP date) as seconds from now; None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def _verdict(response: httpx.Response, latency_ms: int) -> AttemptResult:
     code = response.status_code
     if 200 <= code < 300:
@@ -103,7 +86,7 @@ def _verdict(response: httpx.Response, latency_ms: int) -> AttemptResult:
         error = f"redirect to {location!r} not followed"[:MAX_ERROR_CHARS]
         return AttemptResult(code, latency_ms, error, False, False)
     retryable = code >= 500 or code in RETRYABLE_CLIENT_ERRORS
-    wait = retry_after_seconds(response.headers.get("retry-after")) if retryable else None
+    wait = retry_after_seconds(response.headers) if retryable else None
     text = response.text[:200].strip()
     error = (f"HTTP {code}: {text}" if text else f"HTTP {code}")[:MAX_ERROR_CHARS]
     return AttemptResult(code, latency_ms, error, False, retryable, wait)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import pytest
 
 from docsort.classifiers.base import Rule
-from docsort.classifiers.llm_client import retry_after_seconds
 from docsort.classifiers.llm_prompt import (
     InvalidAnswer,
     PageText,
@@ -89,13 +86,3 @@ def test_page_images_follow_the_text_as_labelled_image_parts() -> None:
     assert [p["type"] for p in parts] == ["text", "text", "image_url"]
     assert parts[1]["text"] == "Image of page 2:"
     assert parts[2]["image_url"]["url"].startswith("data:image/png;base64,")
-
-
-def test_retry_after_is_read_in_seconds_milliseconds_or_as_a_date() -> None:
-    assert retry_after_seconds({"retry-after": "2"}) == 2.0
-    assert retry_after_seconds({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
-    delay = retry_after_seconds({"retry-after": later})
-    assert delay is not None and 20 <= delay <= 30
-    assert retry_after_seconds({}) is None
-    assert retry_after_seconds({"retry-after": "soon"}) is None

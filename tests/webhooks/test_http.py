@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 import pytest_asyncio
 
 from docsort.webhooks.guard import AllowList
-from docsort.webhooks.http import AttemptResult, post_event, retry_after_seconds
+from docsort.webhooks.http import AttemptResult, post_event
 from tests.support.receiver import Receiver
 from tests.support.stack import free_port
 
@@ -82,11 +81,3 @@ async def test_a_receiver_that_is_down_is_retried(client: httpx.AsyncClient) -> 
     assert down.error is not None and "Connect" in down.error
     unresolved = await _post(client, "http://no-such-host.invalid/hook")
     assert (unresolved.retryable, unresolved.status_code) == (True, None)
-
-
-def test_retry_after_takes_seconds_or_an_http_date() -> None:
-    now = datetime(2026, 12, 2, 14, 0, 0, tzinfo=UTC)
-    assert retry_after_seconds("120") == 120.0
-    assert retry_after_seconds("Wed, 02 Dec 2026 14:00:30 GMT", now) == 30.0
-    assert retry_after_seconds("Wed, 02 Dec 2026 13:00:00 GMT", now) == 0.0
-    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
