@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
 from temporalio.worker import Worker
 
 from activities.classify import ClassifyActivities
@@ -23,11 +25,12 @@ from docsort.parsing.forkserver import shared_server
 from docsort.parsing.limits import parse_limits
 from docsort.settings import Settings
 from docsort.store.database import Database
-from docsort.webhooks.models import delivery_options
+from docsort.webhooks.models import delivery_options, sweep_input
 from workflows.batch import BatchWorkflow
 from workflows.classify_file import ClassifyFileWorkflow
 from workflows.parse_file import ParseFileWorkflow
 from workflows.webhook_delivery import WebhookDeliveryWorkflow
+from workflows.webhook_sweep import WebhookSweepWorkflow
 
 # `llm`: one worker per configured LLM provider, on that provider's own task queue.
 # `webhooks`: the delivery activities (HTTP calls to receivers).
@@ -47,8 +50,9 @@ def build_workers(
     workers: list[Worker] = []
     concurrency = settings.worker_max_concurrent_activities
     if "workflows" in chosen:
-        persist = PersistActivities(db, delivery_options(settings))
-        outbox = WebhookOutboxActivities(db)
+        options = delivery_options(settings)
+        persist = PersistActivities(db, options)
+        outbox = WebhookOutboxActivities(db, options)
         listing = ListingActivities(db, settings.parse_max_bytes or settings.max_upload_bytes)
         workers.append(
             Worker(
@@ -59,6 +63,7 @@ def build_workers(
                     ClassifyFileWorkflow,
                     ParseFileWorkflow,
                     WebhookDeliveryWorkflow,
+                    WebhookSweepWorkflow,
                 ],
                 activities=[
                     persist.start_file_job,
@@ -71,6 +76,7 @@ def build_workers(
                     persist.finish_parse_item,
                     listing.list_batch_items,
                     outbox.mark_dispatched,
+                    outbox.find_stale,
                 ],
                 max_concurrent_activities=settings.worker_workflow_concurrency
                 or max(concurrency, 20),
@@ -130,6 +136,8 @@ async def run_worker(
     workers = build_workers(client, settings, db, queues)
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(max_workers=_thread_pool_size(settings)))
+    if "workflows" in queues:
+        await start_webhook_sweep(client, settings)
     metrics_port = serve_worker_metrics(settings)
     log.info("worker started", queues=[w.task_queue for w in workers], metrics_port=metrics_port)
     try:
@@ -137,6 +145,31 @@ async def run_worker(
     finally:
         await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
         await db.dispose()
+
+
+def webhook_sweep_id(settings: Settings) -> str:
+    """The one sweep workflow of a deployment (per task-queue prefix)."""
+    return f"{settings.task_queue_prefix}-webhook-sweep"
+
+
+async def start_webhook_sweep(client: Client, settings: Settings) -> None:
+    """Start the webhook sweep unless it runs already (every workflow worker asks; one runs).
+
+    A running sweep keeps the settings it was started with: terminate it to apply new ones.
+    """
+    if settings.webhook_sweep_interval_s <= 0:
+        return
+    try:
+        await client.start_workflow(
+            WebhookSweepWorkflow.run,
+            sweep_input(settings),
+            id=webhook_sweep_id(settings),
+            task_queue=settings.workflow_task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            static_summary="hands out webhook events no other workflow dispatched",
+        )
+    except RPCError as err:  # the worker still serves; the next worker start tries again
+        log.warning("webhook sweep not started", error=str(err))
 
 
 def _thread_pool_size(settings: Settings) -> int:

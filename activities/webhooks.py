@@ -15,15 +15,18 @@ from docsort.logging import get_logger
 from docsort.settings import Settings
 from docsort.store import webhooks
 from docsort.store.database import Database
+from docsort.store.tables import utcnow
 from docsort.webhooks import payload
 from docsort.webhooks.guard import AllowList
 from docsort.webhooks.http import post_event
 from docsort.webhooks.models import (
     DELIVER_WEBHOOK,
+    FIND_STALE_WEBHOOK_EVENTS,
     MARK_WEBHOOK_EVENTS_DISPATCHED,
     WEBHOOK_REJECTED,
     DeliveryOptions,
     DeliveryOutcome,
+    SweepInput,
     WebhookDeliveryInput,
     WebhookDispatch,
 )
@@ -46,8 +49,29 @@ async def undispatched(
 class WebhookOutboxActivities:
     """Bookkeeping of the outbox for the workflows that dispatch events."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, options: DeliveryOptions) -> None:
         self.db = db
+        self.options = options
+
+    @activity.defn(name=FIND_STALE_WEBHOOK_EVENTS)
+    async def find_stale(self, input: SweepInput) -> list[WebhookDispatch]:
+        """The objects whose events have waited `recorded_before_s` without a delivery workflow
+        (their own workflow never ran, or ended first), one dispatch per object."""
+        cutoff = utcnow() - timedelta(seconds=input.recorded_before_s)
+        dispatches: list[WebhookDispatch] = []
+        async with self.db.read() as session:
+            stale = await webhooks.stale_undispatched(session, cutoff, input.objects_per_sweep)
+            for kind, object_id in stale:
+                dispatch = await undispatched(session, kind, object_id, self.options)
+                if dispatch.event_ids:
+                    dispatches.append(dispatch)
+        if dispatches:
+            log.warning(
+                "webhook events swept",
+                objects=[object_id for _, object_id in stale],
+                events=sum(len(d.event_ids) for d in dispatches),
+            )
+        return dispatches
 
     @activity.defn(name=MARK_WEBHOOK_EVENTS_DISPATCHED)
     async def mark_dispatched(self, event_ids: list[str]) -> None:

@@ -186,6 +186,16 @@ class Settings(BaseSettings):
     webhook_max_concurrent_deliveries: int = Field(
         default=50, ge=1, description="delivery requests in flight per worker"
     )
+    webhook_sweep_interval_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="how often a worker hands out events no workflow dispatched; 0: never",
+    )
+    webhook_sweep_after_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="age from which an undispatched event is handed out by the sweep",
+    )
 
     # Logging.
     log_level: str = "INFO"

@@ -369,4 +369,11 @@ class WebhookEvent(Base):
     __table_args__ = (
         UniqueConstraint("object_id", "sequence", name="uq_webhook_events_sequence"),
         UniqueConstraint("object_id", "event_type", name="uq_webhook_events_type"),
+        # The sweep's look-up of events no workflow handed out (a small part of the table).
+        Index(
+            "ix_webhook_events_undispatched",
+            "created_at",
+            sqlite_where=text("dispatched_at IS NULL"),
+            postgresql_where=text("dispatched_at IS NULL"),
+        ),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -124,6 +125,22 @@ async def undispatched(session: AsyncSession, object_kind: str, object_id: str) 
         if endpoint.events is None or row.event_type in endpoint.events
     ]
     return Undispatched(event_ids=[row.id for row in rows], targets=targets)
+
+
+async def stale_undispatched(
+    session: AsyncSession, recorded_before: datetime, limit: int
+) -> list[tuple[str, str]]:
+    """(kind, id) of up to `limit` objects with events recorded before `recorded_before` that
+    still have no delivery workflows, oldest first."""
+    oldest = func.min(WebhookEvent.created_at)
+    rows = await session.execute(
+        select(WebhookEvent.object_kind, WebhookEvent.object_id)
+        .where(WebhookEvent.dispatched_at.is_(None), WebhookEvent.created_at < recorded_before)
+        .group_by(WebhookEvent.object_kind, WebhookEvent.object_id)
+        .order_by(oldest)
+        .limit(limit)
+    )
+    return [(kind, object_id) for kind, object_id in rows]
 
 
 async def mark_dispatched(session: AsyncSession, event_ids: Sequence[str]) -> None:

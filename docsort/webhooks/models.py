@@ -8,7 +8,9 @@ from docsort.settings import Settings
 
 MARK_WEBHOOK_EVENTS_DISPATCHED = "mark_webhook_events_dispatched"
 DELIVER_WEBHOOK = "deliver_webhook"
+FIND_STALE_WEBHOOK_EVENTS = "find_stale_webhook_events"
 DELIVERY_WORKFLOW = "WebhookDeliveryWorkflow"
+SWEEP_WORKFLOW = "WebhookSweepWorkflow"
 WEBHOOK_REJECTED = "WebhookRejected"
 """Error type of a delivery that must not be retried (4xx, redirect, refused address)."""
 
@@ -53,6 +55,14 @@ class WebhookDeliveryInput(BaseModel):
     options: DeliveryOptions
 
 
+class SweepInput(BaseModel):
+    """How the sweep looks for events no workflow dispatched (from the settings)."""
+
+    interval_s: float = 60.0
+    recorded_before_s: float = 60.0
+    objects_per_sweep: int = 100
+
+
 class DeliveryOutcome(BaseModel):
     """A delivery the receiver accepted."""
 
@@ -71,4 +81,12 @@ def delivery_options(settings: Settings) -> DeliveryOptions:
         initial_interval_s=settings.webhook_retry_initial_interval_s,
         max_interval_s=settings.webhook_retry_max_interval_s,
         total_s=settings.webhook_retry_total_s,
+    )
+
+
+def sweep_input(settings: Settings) -> SweepInput:
+    """The sweep settings of this process."""
+    return SweepInput(
+        interval_s=settings.webhook_sweep_interval_s,
+        recorded_before_s=settings.webhook_sweep_after_s,
     )

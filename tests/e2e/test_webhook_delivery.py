@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ STACK_ENV = {
     "DOCSORT_WEBHOOK_RETRY_MAX_INTERVAL_S": "1",
     "DOCSORT_WEBHOOK_REQUEST_TIMEOUT_S": "5",
     "DOCSORT_CLASSIFIER_ENGINE": "lexical",
+    # No sweep here: these tests show the API and the workflows dispatch events on their own.
+    "DOCSORT_WEBHOOK_SWEEP_INTERVAL_S": "0",
 }
 
 
@@ -338,6 +341,75 @@ def test_events_left_undispatched_by_the_api_are_sent_by_the_job_workflow(
 async def _create_and_start(
     stack: Stack, project_id: str, file_id: str, hooks: list[dict[str, Any]]
 ) -> str:
+    job_id = await _create_job(stack, project_id, file_id, hooks, fail=False)
+    settings = Settings(
+        data_dir=stack.data_dir,
+        database_url=stack.database_url,
+        temporal_address=stack.temporal_address,
+        task_queue_prefix=stack.queue_prefix,
+    )
+    temporal = await connect(settings)
+    await temporal.start_workflow(
+        ClassifyFileWorkflow.run,
+        ClassifyFileInput(classify_job_id=job_id, options=work_options(settings)),
+        id=file_job_workflow_id(job_id),
+        task_queue=settings.workflow_task_queue,
+    )
+    return job_id
+
+
+@pytest.fixture(scope="module")
+def sweeping_stack(
+    tmp_path_factory: pytest.TempPathFactory, temporal_address: str
+) -> Iterator[Stack]:
+    """A stack whose sweep looks every second for events waiting for over a second."""
+    data_dir: Path = tmp_path_factory.mktemp("sweep")
+    running = Stack(
+        data_dir=data_dir,
+        database_url=sqlite_url(data_dir),
+        temporal_address=temporal_address,
+        extra_env={
+            **STACK_ENV,
+            "DOCSORT_WEBHOOK_SWEEP_INTERVAL_S": "1",
+            "DOCSORT_WEBHOOK_SWEEP_AFTER_S": "1",
+        },
+    ).start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_events_of_a_job_whose_workflow_never_ran_are_sent_by_the_sweep(
+    sweeping_stack: Stack, receiver: Receiver
+) -> None:
+    """What the API does when Temporal is unreachable at creation: the job is recorded, its
+    start fails, it is failed at once. No workflow ever runs for it, yet both events arrive."""
+    client, http = clients(sweeping_stack, new_api_key(sweeping_stack))
+    file = client.files.create(
+        file=("doc.txt", io.BytesIO(INVOICE_TEXT.encode())), purpose="classify"
+    )
+    hooks = [{"url": receiver.url("/ok"), "output_format": "json"}]
+    job_id = asyncio.run(_create_and_fail(sweeping_stack, file.project_id, file.id, hooks))
+    got = sorted(receiver.wait_for(job_id, 2), key=lambda r: int(r.event["sequence"]))
+    assert [r.event["event_type"] for r in got] == ["classify.pending", "classify.error"]
+    assert got[-1].event["data"] == http.get(f"/api/v2/classify/{job_id}").json()
+    time.sleep(3)  # three more sweeps: the events are dispatched once
+    assert len(receiver.requests_for(job_id)) == 2
+    assert [d["status_code"] for d in deliveries(http, job_id, 2)] == [200, 200]
+
+
+async def _create_and_fail(
+    stack: Stack, project_id: str, file_id: str, hooks: list[dict[str, Any]]
+) -> str:
+    return await _create_job(stack, project_id, file_id, hooks, fail=True)
+
+
+async def _create_job(
+    stack: Stack, project_id: str, file_id: str, hooks: list[dict[str, Any]], *, fail: bool
+) -> str:
+    """The API's first step (the job row, its `pending` event); `fail`: also its failure when
+    the workflow cannot be started."""
     db = Database(stack.database_url)
     try:
         async with db.write() as session:
@@ -356,19 +428,9 @@ async def _create_and_start(
                     webhooks=hooks,
                 ),
             )
+        if fail:
+            async with db.write() as session:
+                await classify_jobs.fail_job(session, row.id, "Temporal is unreachable")
     finally:
         await db.dispose()
-    settings = Settings(
-        data_dir=stack.data_dir,
-        database_url=stack.database_url,
-        temporal_address=stack.temporal_address,
-        task_queue_prefix=stack.queue_prefix,
-    )
-    temporal = await connect(settings)
-    await temporal.start_workflow(
-        ClassifyFileWorkflow.run,
-        ClassifyFileInput(classify_job_id=row.id, options=work_options(settings)),
-        id=file_job_workflow_id(row.id),
-        task_queue=settings.workflow_task_queue,
-    )
     return row.id

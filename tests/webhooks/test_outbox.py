@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from docsort import ids
@@ -11,6 +12,7 @@ from docsort.store import batches, classify_jobs, jobs, webhooks
 from docsort.store.classify_jobs import NewClassifyJob
 from docsort.store.database import Database
 from docsort.store.projects import get_or_create_project
+from docsort.store.tables import utcnow
 from docsort.webhooks.events import BATCH, CLASSIFY_JOB, V1_JOB
 from tests.store.test_store import _add_files
 
@@ -179,3 +181,25 @@ async def test_batch_events_follow_its_statuses_except_dispatched(db: Database) 
         last = (await webhooks.events_of(session, batch.id))[-1]
     assert len(pending.targets) == 3
     assert last.data["total_items"] == 0 and last.data["results"] is None
+
+
+async def test_stale_undispatched_lists_objects_by_their_oldest_waiting_event(
+    db: Database,
+) -> None:
+    first = await _v2_job(db, [HOOK])
+    second = await _v2_job(db, [HOOK])
+    dispatched = await _v2_job(db, [HOOK])
+    async with db.write() as session:
+        pending = await webhooks.undispatched(session, CLASSIFY_JOB, dispatched)
+        await webhooks.mark_dispatched(session, pending.event_ids)
+    later = utcnow() + timedelta(seconds=1)
+    async with db.read() as session:
+        stale = await webhooks.stale_undispatched(session, later, 10_000)
+        before_any = await webhooks.stale_undispatched(session, later - timedelta(hours=1), 10_000)
+        one = await webhooks.stale_undispatched(session, later, 1)
+    ids_ = [object_id for _, object_id in stale]
+    assert (CLASSIFY_JOB, first) in stale and (CLASSIFY_JOB, second) in stale
+    assert ids_.index(first) < ids_.index(second)
+    assert dispatched not in ids_
+    assert first not in [object_id for _, object_id in before_any]
+    assert len(one) == 1
