@@ -18,7 +18,7 @@ from activities.parse import ParseActivities
 from activities.persist import PersistActivities
 from activities.webhooks import WebhookOutboxActivities, webhook_worker
 from docsort.blobs import BlobStore, blob_store_from_settings
-from docsort.classifiers.factory import build_classifier
+from docsort.classifiers.factory import worker_classifier
 from docsort.logging import get_logger
 from docsort.metrics import serve_worker_metrics
 from docsort.parsing.forkserver import shared_server
@@ -95,7 +95,12 @@ def build_workers(
             )
         )
     if "classify" in chosen:
-        classify = ClassifyActivities(db, blobs, build_classifier(settings))
+        if settings.classifier_fast_provider:
+            log.info(
+                "embedded classifier loads on its first document",
+                fast_provider=settings.classifier_fast_provider,
+            )
+        classify = ClassifyActivities(db, blobs, worker_classifier(settings))
         workers.append(
             Worker(
                 client,
