@@ -390,19 +390,13 @@ def test_events_of_a_job_whose_workflow_never_ran_are_sent_by_the_sweep(
         file=("doc.txt", io.BytesIO(INVOICE_TEXT.encode())), purpose="classify"
     )
     hooks = [{"url": receiver.url("/ok"), "output_format": "json"}]
-    job_id = asyncio.run(_create_and_fail(sweeping_stack, file.project_id, file.id, hooks))
+    job_id = asyncio.run(_create_job(sweeping_stack, file.project_id, file.id, hooks, fail=True))
     got = sorted(receiver.wait_for(job_id, 2), key=lambda r: int(r.event["sequence"]))
     assert [r.event["event_type"] for r in got] == ["classify.pending", "classify.error"]
     assert got[-1].event["data"] == http.get(f"/api/v2/classify/{job_id}").json()
     time.sleep(3)  # three more sweeps: the events are dispatched once
     assert len(receiver.requests_for(job_id)) == 2
     assert [d["status_code"] for d in deliveries(http, job_id, 2)] == [200, 200]
-
-
-async def _create_and_fail(
-    stack: Stack, project_id: str, file_id: str, hooks: list[dict[str, Any]]
-) -> str:
-    return await _create_job(stack, project_id, file_id, hooks, fail=True)
 
 
 async def _create_job(
